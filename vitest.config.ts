@@ -1,0 +1,30 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: unit tests need nothing running; integration tests (`*.int.test.ts`) talk to the
+// real local stack and cluster that `make stack-up` starts, and read their settings from .run/env.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['**/src/**/*.test.ts', '**/test/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**', '**/*.int.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['**/*.int.test.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**'],
+          setupFiles: ['dev/src/load-env.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          // Integration suites share one cluster and one stack; files run one at a time so their
+          // timing assertions and resource use stay predictable on two cores.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});

@@ -9,10 +9,23 @@ describe('the service catalogue', () => {
 
   it('takes replica counts from the seed table', () => {
     const replicas = Object.fromEntries(serviceNames.map((n) => [n, serviceCatalogue[n].defaultReplicas]));
-    expect(replicas).toEqual({ auth: 3, user: 2, document: 4, notification: 2, search: 3, export: 2, audit: 2 });
+    expect(replicas).toEqual({
+      auth: 3,
+      user: 2,
+      document: 4,
+      notification: 2,
+      search: 3,
+      export: 2,
+      audit: 2,
+    });
   });
 
   it('puts auth, user, document and search behind the gateway and nothing else', () => {
-    expect(serviceNames.filter((n) => serviceCatalogue[n].public)).toEqual(['auth', 'user', 'document', 'search']);
+    expect(serviceNames.filter((n) => serviceCatalogue[n].public)).toEqual([
+      'auth',
+      'user',
+      'document',
+      'search',
+    ]);
   });
 });

@@ -2,7 +2,15 @@
  * The seven Quire services as the seed architecture describes them: one table that the operator's
  * builders, the Platform API defaults and the services themselves all read, so they cannot drift.
  */
-export const serviceNames = ['auth', 'user', 'document', 'notification', 'search', 'export', 'audit'] as const;
+export const serviceNames = [
+  'auth',
+  'user',
+  'document',
+  'notification',
+  'search',
+  'export',
+  'audit',
+] as const;
 export type ServiceName = (typeof serviceNames)[number];
 
 /** A backing store a service talks to; each becomes a NetworkPolicy egress edge and config. */

@@ -3,12 +3,16 @@ SHELL := /usr/bin/env bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
 
-# Every recipe runs the pinned Node.js 24 from node_modules/.bin before the machine's own node.
-export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+# Pinned versions of the local stack (K8S_VERSION, ...), shared with the dev/ scripts.
+include dev/versions.env
 
 QUIRE_CACHE ?= $(HOME)/.cache/quire
 QUIRE_RUN ?= $(CURDIR)/.run
 export QUIRE_CACHE QUIRE_RUN
+
+# Every recipe runs the pinned Node.js 24 from node_modules/.bin before the machine's own node,
+# and the kubectl built with the local cluster, at the cluster's version.
+export PATH := $(CURDIR)/node_modules/.bin:$(QUIRE_CACHE)/kubernetes-v$(K8S_VERSION)/bin:$(PATH)
 
 ##@ General
 
@@ -34,8 +38,9 @@ generate: ## Regenerate derived files (the Platform CRD in crds/)
 	npm run generate --workspace @quire/operator --if-present
 
 .PHONY: lint
-lint: ## Check formatting and lint rules (Biome)
+lint: ## Check formatting and lint rules (Biome) and type-check the tests
 	npm run lint
+	npx tsc -p tsconfig.tests.json
 
 .PHONY: clean
 clean: ## Remove build outputs (keeps the stack, the cache and node_modules)
@@ -52,7 +57,7 @@ test-integration: build stack-up ## Run the integration tests against the local 
 	npm run test:integration
 
 .PHONY: test
-test: generate lint build stack-up ## Everything CI runs: generate, lint, build, start the stack, all tests
+test: generate build lint stack-up ## Everything CI runs: generate, build, lint, start the stack, all tests
 	npm test
 
 .PHONY: bench

@@ -62,11 +62,23 @@ build_etcd() {
 }
 
 build_kwok() {
-  [[ -x $KWOK_DIR/bin/kwok ]] && return 0
+  [[ -x $KWOK_DIR/bin/kwok && -f $KWOK_DIR/stages.yaml ]] && return 0
   local logf=$KWOK_DIR/build.log; : >"$logf"
   log "building kwok v$KWOK_VERSION (log: $logf)"
   GOBIN=$KWOK_DIR/bin CGO_ENABLED=0 timed "$logf" go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION" ||
     die kwok "go install failed" "$logf"
+  # The kwok controller alone (unlike kwokctl) starts with no lifecycle stages. Take the
+  # upstream "fast" pod stages and the lease-based node heartbeat from the same module version,
+  # so that pods become Running and Ready at once and nodes stay Ready.
+  local dir
+  dir=$(go mod download -json "sigs.k8s.io/kwok@v$KWOK_VERSION" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
+  local stage first=1
+  for stage in node/fast/node-initialize node/heartbeat-with-lease/node-heartbeat-with-lease \
+    pod/fast/pod-ready pod/fast/pod-complete pod/fast/pod-delete; do
+    ((first)) || echo '---'
+    first=0
+    cat "$dir/kustomize/stage/$stage.yaml"
+  done >"$KWOK_DIR/stages.yaml"
 }
 
 case "${1:-all}" in

@@ -9,10 +9,8 @@ QUIRE_CACHE=${QUIRE_CACHE:-$HOME/.cache/quire}
 QUIRE_RUN=${QUIRE_RUN:-$QUIRE_ROOT/.run}
 
 # Pinned versions, in one place.
-K8S_VERSION=${K8S_VERSION:-1.34.4}
-ETCD_VERSION=3.6.16      # must match dev/cluster/etcd/go.mod
-KWOK_VERSION=0.8.0
-HELM_VERSION=3.22.0
+# shellcheck source=../versions.env
+source "$QUIRE_ROOT/dev/versions.env"
 
 export GOTOOLCHAIN=local
 export GOFLAGS="-mod=mod -buildvcs=false"

@@ -49,7 +49,7 @@ port_free() {
   local component=$1 port=$2
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     local who; who=$(ss -Hltnp "sport = :$port" 2>/dev/null | sed -n 's/.*users:((\("[^"]*"\).*/\1/p' | head -1)
-    die "$component" "port $port on 127.0.0.1 is already in use${who:+ by $who}; stop that process or change the port in dev/lib/common.sh"
+    die "$component" "port $port on 127.0.0.1 is already in use${who:+ by $who}; stop that process or change the port at the top of ${0#$QUIRE_ROOT/}"
   fi
 }
 

@@ -64,7 +64,9 @@ export async function waitFor<T>(
     if (Date.now() >= deadline) {
       const seen = options.describe ? await options.describe().catch((e: unknown) => String(e)) : undefined;
       const cause = lastError instanceof Error ? `; last error: ${lastError.message}` : '';
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${seen ? `; last seen: ${seen}` : ''}${cause}`);
+      throw new Error(
+        `Timed out after ${timeoutMs} ms waiting for ${what}${seen ? `; last seen: ${seen}` : ''}${cause}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
@@ -108,4 +110,22 @@ export function httpStatusOf(error: unknown): number | undefined {
     return error.code;
   }
   return undefined;
+}
+
+/** The `message` of the Kubernetes Status a failed client-node call carries, or its text. */
+export function apiErrorMessage(error: unknown): string {
+  const body = typeof error === 'object' && error !== null && 'body' in error ? error.body : undefined;
+  if (typeof body === 'string') {
+    try {
+      const status = JSON.parse(body) as { message?: unknown };
+      if (typeof status.message === 'string') return status.message;
+    } catch {
+      return body;
+    }
+    return body;
+  }
+  if (typeof body === 'object' && body !== null && 'message' in body && typeof body.message === 'string') {
+    return body.message;
+  }
+  return error instanceof Error ? error.message : String(error);
 }

@@ -2,7 +2,14 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { type V1Deployment, VersionApi } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clusterClients, createTestNamespace, httpStatusOf, type TestNamespace, waitFor } from '../src/cluster.js';
+import {
+  apiErrorMessage,
+  clusterClients,
+  createTestNamespace,
+  httpStatusOf,
+  type TestNamespace,
+  waitFor,
+} from '../src/cluster.js';
 import { stackSetting } from '../src/stack-env.js';
 
 const run = promisify(execFile);
@@ -24,7 +31,10 @@ describe('the local cluster', () => {
     const { stdout } = await run(stackSetting('QUIRE_KUBECTL'), ['version', '-o', 'json'], {
       env: { ...process.env, KUBECONFIG: stackSetting('KUBECONFIG') },
     });
-    const parsed = JSON.parse(stdout) as { clientVersion: { gitVersion: string }; serverVersion: { gitVersion: string } };
+    const parsed = JSON.parse(stdout) as {
+      clientVersion: { gitVersion: string };
+      serverVersion: { gitVersion: string };
+    };
     expect(parsed.serverVersion.gitVersion).toBe(pinnedVersion);
     expect(parsed.clientVersion.gitVersion).toBe(pinnedVersion);
   });
@@ -54,9 +64,20 @@ describe('the local cluster', () => {
           metadata: { labels },
           spec: {
             topologySpreadConstraints: [
-              { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: labels } },
+              {
+                maxSkew: 1,
+                topologyKey: 'topology.kubernetes.io/zone',
+                whenUnsatisfiable: 'DoNotSchedule',
+                labelSelector: { matchLabels: labels },
+              },
             ],
-            containers: [{ name: 'app', image: 'registry.invalid/spread:1', resources: { requests: { cpu: '100m', memory: '64Mi' } } }],
+            containers: [
+              {
+                name: 'app',
+                image: 'registry.invalid/spread:1',
+                resources: { requests: { cpu: '100m', memory: '64Mi' } },
+              },
+            ],
           },
         },
       },
@@ -69,29 +90,48 @@ describe('the local cluster', () => {
         const available = d.status?.conditions?.find((c) => c.type === 'Available')?.status === 'True';
         return available && d.status?.readyReplicas === 6 ? d : undefined;
       },
-      { timeoutMs: 60_000, describe: async () => JSON.stringify((await apps.readNamespacedDeployment({ name: 'spread', namespace: ns.name })).status) },
+      {
+        timeoutMs: 60_000,
+        describe: async () =>
+          JSON.stringify(
+            (await apps.readNamespacedDeployment({ name: 'spread', namespace: ns.name })).status,
+          ),
+      },
     );
     const pods = await core.listNamespacedPod({ namespace: ns.name, labelSelector: 'app=spread' });
     const nodes = await core.listNode({ labelSelector: 'type=kwok' });
-    const zoneOf = new Map(nodes.items.map((n) => [n.metadata?.name, n.metadata?.labels?.['topology.kubernetes.io/zone']]));
-    const perZone = Object.fromEntries(zones.map((z) => [z, pods.items.filter((p) => zoneOf.get(p.spec?.nodeName) === z).length]));
+    const zoneOf = new Map(
+      nodes.items.map((n) => [n.metadata?.name, n.metadata?.labels?.['topology.kubernetes.io/zone']]),
+    );
+    const perZone = Object.fromEntries(
+      zones.map((z) => [z, pods.items.filter((p) => zoneOf.get(p.spec?.nodeName) === z).length]),
+    );
     expect(perZone).toEqual({ 'zone-a': 2, 'zone-b': 2, 'zone-c': 2 });
     expect(pods.items.every((p) => p.status?.phase === 'Running')).toBe(true);
   });
 
   it('garbage-collects the dependents of a deleted owner', async () => {
     const { core } = clusterClients();
-    const owner = await core.createNamespacedConfigMap({ namespace: ns.name, body: { metadata: { name: 'owner' } } });
+    const owner = await core.createNamespacedConfigMap({
+      namespace: ns.name,
+      body: { metadata: { name: 'owner' } },
+    });
     await core.createNamespacedConfigMap({
       namespace: ns.name,
       body: {
         metadata: {
           name: 'dependent',
-          ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata?.uid ?? '' }],
+          ownerReferences: [
+            { apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata?.uid ?? '' },
+          ],
         },
       },
     });
-    await core.deleteNamespacedConfigMap({ name: 'owner', namespace: ns.name, propagationPolicy: 'Background' });
+    await core.deleteNamespacedConfigMap({
+      name: 'owner',
+      namespace: ns.name,
+      propagationPolicy: 'Background',
+    });
     await waitFor('the dependent ConfigMap to be garbage-collected', async () =>
       core.readNamespacedConfigMap({ name: 'dependent', namespace: ns.name }).then(
         () => undefined,
@@ -101,18 +141,25 @@ describe('the local cluster', () => {
   });
 
   it('rejects a privileged pod in a namespace that enforces the restricted PodSecurity profile', async () => {
-    const restricted = await createTestNamespace('restricted-it', { 'pod-security.kubernetes.io/enforce': 'restricted' });
+    const restricted = await createTestNamespace('restricted-it', {
+      'pod-security.kubernetes.io/enforce': 'restricted',
+    });
     try {
       const attempt = clusterClients().core.createNamespacedPod({
         namespace: restricted.name,
         body: {
           metadata: { name: 'privileged' },
-          spec: { containers: [{ name: 'c', image: 'registry.invalid/x:1', securityContext: { privileged: true } }] },
+          spec: {
+            containers: [{ name: 'c', image: 'registry.invalid/x:1', securityContext: { privileged: true } }],
+          },
         },
       });
-      const error = await attempt.then(() => undefined, (e: unknown) => e);
+      const error = await attempt.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(httpStatusOf(error)).toBe(403);
-      expect(String((error as { body?: unknown }).body)).toContain('violates PodSecurity "restricted:latest"');
+      expect(apiErrorMessage(error)).toContain('violates PodSecurity "restricted:latest"');
     } finally {
       await restricted.dispose();
     }

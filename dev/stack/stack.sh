@@ -3,6 +3,7 @@
 #   stack.sh up       start every component (idempotent), then write $QUIRE_RUN/env
 #   stack.sh down     stop every component, by recorded pid
 #   stack.sh status   one line per component: health, version, port
+#   stack.sh env      rewrite $QUIRE_RUN/env without starting anything
 # Each component is a script with the same four verbs: up, down, status, env.
 source "$(dirname "$0")/../lib/common.sh"
 
@@ -45,6 +46,7 @@ case "${1:-}" in
     done
     rm -f "$ENV_FILE"
     ;;
+  env) mkdir -p "$QUIRE_RUN"; write_env ;;
   status)
     printf '%-12s %-9s %-14s %-7s %s\n' COMPONENT STATE VERSION PORT DETAIL
     rc=0
@@ -54,5 +56,5 @@ case "${1:-}" in
     done
     exit $rc
     ;;
-  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|status|env" >&2; exit 2 ;;
 esac

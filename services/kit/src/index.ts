@@ -1,1 +1,2 @@
 export * from './service-catalogue.js';
+export * from './service-env.js';

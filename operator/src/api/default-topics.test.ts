@@ -1,0 +1,54 @@
+import { serviceCatalogue } from '@quire/kit';
+import { describe, expect, it } from 'vitest';
+import { defaultTopicSpecs, platformTopics } from './default-topics.js';
+
+describe("the platform's own topics", () => {
+  it('are named once each, under the quire. prefix', () => {
+    const names = platformTopics.map((t) => t.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) expect(name).toMatch(/^quire\.[a-z]+\.[a-z-]+$/);
+  });
+
+  it('document their purpose and key', () => {
+    for (const topic of platformTopics) {
+      expect(topic.purpose.length, topic.name).toBeGreaterThan(20);
+      expect(topic.key.length, topic.name).toBeGreaterThan(3);
+    }
+  });
+
+  it('connect only services that use Kafka', () => {
+    for (const topic of platformTopics) {
+      for (const service of [...topic.producers, ...topic.consumers]) {
+        expect(serviceCatalogue[service].stores, `${topic.name}: ${service}`).toContain('kafka');
+      }
+    }
+  });
+
+  it('feed every asynchronous service, and give every consumer a dead-letter topic', () => {
+    const consumers = new Set(platformTopics.flatMap((t) => t.consumers));
+    for (const service of Object.values(serviceCatalogue).filter((s) => s.async)) {
+      expect(consumers, service.name).toContain(service.name);
+    }
+    for (const consumer of consumers) {
+      expect(platformTopics.map((t) => t.name)).toContain(`quire.${consumer}.dead-letter`);
+    }
+  });
+
+  it('key document events by document id, so one document is processed in order', () => {
+    expect(platformTopics.find((t) => t.name === 'quire.document.events')?.key).toMatch(/^Document id/);
+  });
+
+  it('keep records for their documented retention, replicated once per zone', () => {
+    const [documentEvents] = defaultTopicSpecs();
+    expect(documentEvents).toEqual({
+      name: 'quire.document.events',
+      partitions: 12,
+      replicationFactor: 3,
+      config: {
+        'cleanup.policy': 'delete',
+        'retention.ms': String(7 * 24 * 3600 * 1000),
+        'min.insync.replicas': '2',
+      },
+    });
+  });
+});

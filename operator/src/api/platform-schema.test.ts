@@ -1,0 +1,93 @@
+import { databaseSchemas, serviceCatalogue, serviceNames } from '@quire/kit';
+import { describe, expect, it } from 'vitest';
+import { loadExample } from '../../test/platform-api-cases.js';
+import { defaultTopicSpecs, type Platform, parsePlatform, platformTopics } from './index.js';
+
+function parsed(manifest: unknown): Platform {
+  const result = parsePlatform(manifest);
+  if (!result.ok)
+    throw new Error(`expected the manifest to parse, got:\n${JSON.stringify(result.problems, null, 2)}`);
+  return result.platform;
+}
+
+describe('the Platform schema', () => {
+  const minimal = parsed(loadExample('platform-minimal'));
+
+  it('gives every service the replicas of the seed table when the minimal sample names none', () => {
+    for (const name of serviceNames) {
+      expect(minimal.spec.services[name].replicas, name).toBe(serviceCatalogue[name].defaultReplicas);
+    }
+    expect(Object.keys(minimal.spec.services)).toEqual([...serviceNames]);
+  });
+
+  it('spreads the minimal sample over the three zones of the local cluster, one pool each', () => {
+    expect(minimal.spec.topology).toEqual({
+      zones: [
+        { name: 'zone-a', pool: 'zone-a' },
+        { name: 'zone-b', pool: 'zone-b' },
+        { name: 'zone-c', pool: 'zone-c' },
+      ],
+      zoneLabelKey: 'topology.kubernetes.io/zone',
+      poolLabelKey: 'platform.quire.dev/pool',
+      spread: { maxSkew: 1, whenUnsatisfiable: 'DoNotSchedule', acrossNodes: true },
+    });
+  });
+
+  it('defaults to short-lived certificates from the built-in CA, renewed at two thirds of their life', () => {
+    expect(minimal.spec.mtls).toEqual({
+      trustDomain: 'quire.local',
+      certificateLifetime: '24h',
+      renewBefore: '8h',
+      issuer: { type: 'BuiltIn' },
+    });
+  });
+
+  it("manages the platform's own topics, replicated once per zone, when no topics are listed", () => {
+    expect(minimal.spec.kafka.topics).toEqual(defaultTopicSpecs());
+    expect(minimal.spec.kafka.topics.map((t) => t.name)).toEqual(platformTopics.map((t) => t.name));
+    expect(new Set(minimal.spec.kafka.topics.map((t) => t.replicationFactor))).toEqual(new Set([3]));
+  });
+
+  it('gives each service that keeps state the schema its code expects, and the search service none', () => {
+    const withSchema = serviceNames.filter((name) => serviceCatalogue[name].hasSchema);
+    expect(Object.keys(minimal.spec.postgres.schemas)).toEqual(withSchema);
+    for (const name of withSchema)
+      expect(minimal.spec.postgres.schemas[name]?.name).toBe(databaseSchemas[name]);
+    expect(minimal.spec.postgres.schemas.search).toBeUndefined();
+  });
+
+  it('retains topics and schemas when a Platform is deleted unless told otherwise', () => {
+    expect(minimal.spec.deletionPolicy).toEqual({ topics: 'Retain', schemas: 'Retain' });
+  });
+
+  it('reconciles unless paused, with no gateway routes and no ServiceMonitor by default', () => {
+    expect(minimal.spec.paused).toBe(false);
+    expect(minimal.spec.gateway).toBeUndefined();
+    expect(minimal.spec.observability).toEqual({
+      serviceMonitor: { enabled: false, interval: '30s' },
+      logLevel: 'info',
+    });
+  });
+
+  it('keeps every value the full sample sets', () => {
+    const full = loadExample('platform-full');
+    const platform = parsed(full);
+    expect(platform.spec.services.document.autoscaling).toEqual(full.spec.services.document.autoscaling);
+    expect(platform.spec.services.search.image).toBe(full.spec.services.search.image);
+    expect(platform.spec.mtls.issuer).toEqual({
+      type: 'CertManager',
+      certManager: { name: 'quire-workload-ca', kind: 'ClusterIssuer', group: 'cert-manager.io' },
+    });
+    expect(platform.spec.kafka.topics).toHaveLength(full.spec.kafka.topics.length);
+    expect(platform.spec.search.kind).toBe('opensearch');
+    expect(platform.spec.gateway?.hostnames).toEqual(['docs.example.com', 'api.docs.example.com']);
+    expect(platform.spec.redis.mode).toBe('Cluster');
+  });
+
+  it('needs nothing in the minimal sample that has a default', () => {
+    const minimalSample = loadExample('platform-minimal');
+    expect(Object.keys(minimalSample.spec).sort()).toEqual(
+      ['kafka', 'objectStorage', 'postgres', 'redis', 'search', 'version'].sort(),
+    );
+  });
+});

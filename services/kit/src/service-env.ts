@@ -1,0 +1,147 @@
+/**
+ * The one definition of how a Quire service is configured: environment variable names, ports, file
+ * paths and which variables each service needs. The services' config schemas and the operator's
+ * Deployment builders both import it, so what the operator sets and what a service reads cannot drift.
+ */
+import { type BackingStore, type ServiceName, serviceCatalogue } from './service-catalogue.js';
+
+/** Every environment variable a Quire service reads, by role. */
+export const envVar = {
+  /** The service's name in the catalogue (auth, user, ...); labels logs, metrics and traces. */
+  serviceName: 'QUIRE_SERVICE_NAME',
+  /** `production` (default) hides error internals; `development` adds stack traces to 500 answers. */
+  environment: 'QUIRE_ENVIRONMENT',
+  /** TCP port of the API: HTTPS with mTLS, or plain HTTP when QUIRE_TLS_MODE=plain. */
+  httpPort: 'QUIRE_HTTP_PORT',
+  /** TCP port of /livez, /readyz and /metrics: plain HTTP for the kubelet and Prometheus. */
+  opsPort: 'QUIRE_OPS_PORT',
+  /** `mtls` (default) serves the API with the mounted certificate; `plain` is for tests and local runs only. */
+  tlsMode: 'QUIRE_TLS_MODE',
+  /** Folder of the mounted certificate: tls.crt, tls.key and the platform CA in ca.crt. */
+  tlsDir: 'QUIRE_TLS_DIR',
+  /** pino level: fatal, error, warn, info (default), debug or trace. */
+  logLevel: 'QUIRE_LOG_LEVEL',
+  /** Base URL of an OTLP/HTTP collector (…:4318); traces are not exported when it is unset. */
+  otlpEndpoint: 'QUIRE_OTLP_ENDPOINT',
+  /** Fraction of new traces sampled, 0 to 1 (default 0.1); a sampled parent is always followed. */
+  traceSampleRatio: 'QUIRE_TRACE_SAMPLE_RATIO',
+  /** Seconds SIGTERM waits for in-flight requests and consumers before closing connections (default 20). */
+  shutdownTimeoutSeconds: 'QUIRE_SHUTDOWN_TIMEOUT_SECONDS',
+  /** PostgreSQL connection URL (postgres://user:password@host:port/db). */
+  databaseUrl: 'QUIRE_DATABASE_URL',
+  /** The service's own PostgreSQL schema (default: its schema in `databaseSchemas`). */
+  databaseSchema: 'QUIRE_DATABASE_SCHEMA',
+  /** Connections in the service's PostgreSQL pool (default 10). */
+  databasePoolSize: 'QUIRE_DATABASE_POOL_SIZE',
+  /** `true` applies the service's migrations at start (local runs); the operator applies them otherwise. */
+  migrateOnStart: 'QUIRE_MIGRATE_ON_START',
+  /** redis://[:password@]host:port for one node, or redis-cluster://[:password@]h1:p1,h2:p2 for a cluster. */
+  redisUrl: 'QUIRE_REDIS_URL',
+  /** Comma-separated Kafka bootstrap brokers (host:port,...). */
+  kafkaBrokers: 'QUIRE_KAFKA_BROKERS',
+  /** URL of the Auth service's JWKS, which every other API service verifies access tokens against. */
+  authJwksUrl: 'QUIRE_AUTH_JWKS_URL',
+  /** `iss` of the platform's access tokens (default `quire-auth`). */
+  authIssuer: 'QUIRE_AUTH_ISSUER',
+  /** `aud` of the platform's access tokens (default `quire`). */
+  authAudience: 'QUIRE_AUTH_AUDIENCE',
+  /** Auth: lifetime of an access token in seconds (default 300). */
+  accessTokenTtlSeconds: 'QUIRE_AUTH_ACCESS_TOKEN_TTL_SECONDS',
+  /** Auth: lifetime of a session and its refresh token in seconds, renewed on each refresh (default 30 days). */
+  refreshTokenTtlSeconds: 'QUIRE_AUTH_REFRESH_TOKEN_TTL_SECONDS',
+  /** Auth: hours a signing key signs before a new one replaces it (default 24). */
+  signingKeyRotationHours: 'QUIRE_AUTH_SIGNING_KEY_ROTATION_HOURS',
+  /** Auth: failed logins allowed per account in a window before 429 (default 5). */
+  loginMaxFailuresPerAccount: 'QUIRE_AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT',
+  /** Auth: login attempts allowed per client address in a window before 429 (default 30). */
+  loginMaxAttemptsPerAddress: 'QUIRE_AUTH_LOGIN_MAX_ATTEMPTS_PER_ADDRESS',
+  /** Auth: length of the login rate-limit window in seconds (default 900). */
+  loginWindowSeconds: 'QUIRE_AUTH_LOGIN_WINDOW_SECONDS',
+  /** S3-compatible endpoint URL (document, export). */
+  s3Endpoint: 'QUIRE_S3_ENDPOINT',
+  /** Bucket of the service's objects (document, export). */
+  s3Bucket: 'QUIRE_S3_BUCKET',
+  /** URL of the full-text search cluster (search). */
+  searchUrl: 'QUIRE_SEARCH_URL',
+} as const;
+export type EnvVarName = (typeof envVar)[keyof typeof envVar];
+
+/** Ports every service listens on unless configured otherwise. */
+export const defaultPorts = { http: 8080, ops: 9090 } as const;
+
+/** Paths of the ops port (probes and scraping) and of the API description on the API port. */
+export const servicePaths = {
+  liveness: '/livez',
+  readiness: '/readyz',
+  metrics: '/metrics',
+  openapi: '/openapi.json',
+  jwks: '/.well-known/jwks.json',
+} as const;
+
+/** Where the operator mounts each service's certificate, and the file names inside it. */
+export const tlsFiles = {
+  dir: '/var/run/quire/tls',
+  cert: 'tls.crt',
+  key: 'tls.key',
+  ca: 'ca.crt',
+} as const;
+
+/** Each service's own PostgreSQL schema (services without a schema have none). */
+export const databaseSchemas: Readonly<Partial<Record<ServiceName, string>>> = Object.fromEntries(
+  Object.values(serviceCatalogue)
+    .filter((s) => s.hasSchema)
+    .map((s) => [s.name, s.name === 'user' ? 'users' : s.name]),
+);
+
+const storeVariables: Record<BackingStore, readonly EnvVarName[]> = {
+  postgres: [envVar.databaseUrl],
+  redis: [envVar.redisUrl],
+  kafka: [envVar.kafkaBrokers],
+  s3: [envVar.s3Endpoint, envVar.s3Bucket],
+  search: [envVar.searchUrl],
+};
+
+/**
+ * The variables the operator must set for a service (`required`) and those it may set to change a
+ * default (`optional`); a service's config schema reads exactly these.
+ */
+export function envVariablesFor(service: ServiceName): {
+  required: EnvVarName[];
+  optional: EnvVarName[];
+} {
+  const d = serviceCatalogue[service];
+  const required: EnvVarName[] = [envVar.serviceName, ...d.stores.flatMap((s) => storeVariables[s])];
+  const optional: EnvVarName[] = [
+    envVar.environment,
+    envVar.httpPort,
+    envVar.opsPort,
+    envVar.tlsMode,
+    envVar.tlsDir,
+    envVar.logLevel,
+    envVar.otlpEndpoint,
+    envVar.traceSampleRatio,
+    envVar.shutdownTimeoutSeconds,
+  ];
+  if (d.stores.includes('postgres')) {
+    optional.push(envVar.databaseSchema, envVar.databasePoolSize, envVar.migrateOnStart);
+  }
+  if (service === 'auth') {
+    optional.push(
+      envVar.authIssuer,
+      envVar.authAudience,
+      envVar.accessTokenTtlSeconds,
+      envVar.refreshTokenTtlSeconds,
+      envVar.signingKeyRotationHours,
+      envVar.loginMaxFailuresPerAccount,
+      envVar.loginMaxAttemptsPerAddress,
+      envVar.loginWindowSeconds,
+    );
+  } else if (d.public) {
+    required.push(envVar.authJwksUrl);
+    optional.push(envVar.authIssuer, envVar.authAudience);
+  }
+  return { required, optional };
+}
+
+/** The Kafka topic a service publishes its domain events to. */
+export const eventTopic = (service: ServiceName): string => `quire.${service}.events`;

@@ -1,0 +1,78 @@
+# syntax=docker/dockerfile:1.7
+# One image recipe for every Quire workload: the operator and the seven services. PACKAGE is the
+# workspace folder to package (operator, services/auth, ..., services/audit); `make images` builds
+# them all. Three stages: compile, install production dependencies, then copy both onto a
+# distroless Node.js 24 base that runs as a non-root user and needs no writable root filesystem.
+ARG NODE_VERSION=24.21.0
+
+# --- 1. compile the package and the workspace packages it depends on --------------------------------
+FROM node:${NODE_VERSION}-bookworm-slim AS build
+WORKDIR /src
+# Manifests first, so the dependency layer is reused until a manifest or the lockfile changes.
+COPY package.json package-lock.json tsconfig.json tsconfig.base.json ./
+COPY services/kit/package.json services/kit/
+COPY services/auth/package.json services/auth/
+COPY services/user/package.json services/user/
+COPY services/document/package.json services/document/
+COPY services/notification/package.json services/notification/
+COPY services/search/package.json services/search/
+COPY services/export/package.json services/export/
+COPY services/audit/package.json services/audit/
+COPY operator/package.json operator/
+COPY clients/cli/package.json clients/cli/
+COPY dev/package.json dev/
+# The base image already is Node.js 24: skip the `node` dev dependency's download of another one.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY . .
+ARG PACKAGE=services/auth
+# The module the process starts from, inside the package's dist/: server.js for services, main.js
+# for the operator. A fixed-name entrypoint imports it, since CMD cannot expand build arguments.
+ARG ENTRY=server.js
+RUN npx tsc -b "${PACKAGE}" \
+ && printf "import './%s';\n" "${ENTRY}" > "${PACKAGE}/dist/entrypoint.js" \
+ && mkdir -p "${PACKAGE}/migrations"
+
+# --- 2. production dependencies of that package only -----------------------------------------------
+FROM node:${NODE_VERSION}-bookworm-slim AS deps
+WORKDIR /src
+ARG PACKAGE=services/auth
+# npm resolves the lockfile against every workspace manifest, so all of them are needed here.
+COPY --from=build /src/package.json /src/package-lock.json ./
+COPY --from=build /src/services/kit/package.json services/kit/
+COPY --from=build /src/services/auth/package.json services/auth/
+COPY --from=build /src/services/user/package.json services/user/
+COPY --from=build /src/services/document/package.json services/document/
+COPY --from=build /src/services/notification/package.json services/notification/
+COPY --from=build /src/services/search/package.json services/search/
+COPY --from=build /src/services/export/package.json services/export/
+COPY --from=build /src/services/audit/package.json services/audit/
+COPY --from=build /src/operator/package.json operator/
+COPY --from=build /src/clients/cli/package.json clients/cli/
+COPY --from=build /src/dev/package.json dev/
+# Native modules (argon2) ship prebuilt binaries, so install scripts are not needed.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund --workspace "${PACKAGE}" --include-workspace-root=false
+
+# --- 3. runtime -------------------------------------------------------------------------------------
+FROM gcr.io/distroless/nodejs24-debian12:nonroot AS runtime
+ARG PACKAGE=services/auth
+ARG VERSION=dev
+LABEL org.opencontainers.image.title="quire-${PACKAGE}" \
+      org.opencontainers.image.description="Quire: ${PACKAGE}" \
+      org.opencontainers.image.source="https://github.com/quire-dev/quire" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.licenses="Apache-2.0"
+WORKDIR /app
+ENV NODE_ENV=production
+COPY --from=deps --chown=65532:65532 /src/node_modules ./node_modules
+COPY --from=build --chown=65532:65532 /src/services/kit/package.json ./services/kit/package.json
+COPY --from=build --chown=65532:65532 /src/services/kit/dist ./services/kit/dist
+COPY --from=build --chown=65532:65532 /src/${PACKAGE}/package.json ./${PACKAGE}/package.json
+COPY --from=build --chown=65532:65532 /src/${PACKAGE}/dist ./${PACKAGE}/dist
+# Migrations ship with the services that have them (empty for the others).
+COPY --from=build --chown=65532:65532 /src/${PACKAGE}/migrations ./${PACKAGE}/migrations
+WORKDIR /app/${PACKAGE}
+USER 65532:65532
+# The services answer probes on the ops port; the kubelet's probes are the health check.
+EXPOSE 8080 9090
+ENTRYPOINT ["/nodejs/bin/node", "--enable-source-maps"]
+CMD ["dist/entrypoint.js"]

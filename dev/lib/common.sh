@@ -7,6 +7,9 @@ QUIRE_ROOT=${QUIRE_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 QUIRE_CACHE=${QUIRE_CACHE:-$HOME/.cache/quire}
 # Runtime state (data, logs, pids) of the local stack: one ignored folder in the clone.
 QUIRE_RUN=${QUIRE_RUN:-$QUIRE_ROOT/.run}
+# Added to every port of the stack, so a second clone (or CI beside a developer's stack) can run
+# its own stack on the same machine: QUIRE_PORT_OFFSET=100 moves PostgreSQL to 15532, and so on.
+QUIRE_PORT_OFFSET=${QUIRE_PORT_OFFSET:-0}
 
 # Pinned versions, in one place.
 # shellcheck source=../versions.env

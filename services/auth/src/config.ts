@@ -1,0 +1,51 @@
+/** The Auth service's configuration: the one place that reads its environment. */
+import { baseEnv, envVar, parseEnv, postgresEnv, redisEnv } from '@quire/kit';
+import { z } from 'zod';
+
+const positive = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** Auth's own settings: token lifetimes, key rotation and login limits. */
+export const authEnv = z
+  .object({
+    [envVar.authIssuer]: z.string().min(1).default('quire-auth'),
+    [envVar.authAudience]: z.string().min(1).default('quire'),
+    [envVar.accessTokenTtlSeconds]: positive(300),
+    [envVar.refreshTokenTtlSeconds]: positive(30 * 24 * 3600),
+    [envVar.signingKeyRotationHours]: positive(24),
+    [envVar.loginMaxFailuresPerAccount]: positive(5),
+    [envVar.loginMaxAttemptsPerAddress]: positive(30),
+    [envVar.loginWindowSeconds]: positive(900),
+    [envVar.kafkaBrokers]: z.string().optional(),
+  })
+  .transform((e) => ({
+    issuer: e[envVar.authIssuer],
+    audience: e[envVar.authAudience],
+    accessTokenTtlSeconds: e[envVar.accessTokenTtlSeconds],
+    refreshTokenTtlSeconds: e[envVar.refreshTokenTtlSeconds],
+    signingKeyRotationMs: e[envVar.signingKeyRotationHours] * 3600_000,
+    login: {
+      maxFailuresPerAccount: e[envVar.loginMaxFailuresPerAccount],
+      maxAttemptsPerAddress: e[envVar.loginMaxAttemptsPerAddress],
+      windowSeconds: e[envVar.loginWindowSeconds],
+    },
+  }));
+export type AuthSettings = z.output<typeof authEnv>;
+
+/** Auth's schema: the kit's parts plus its own; Kafka brokers are required in the cluster. */
+export const authServiceEnv = {
+  base: baseEnv,
+  postgres: postgresEnv,
+  redis: redisEnv,
+  auth: authEnv,
+  kafka: z
+    .object({ [envVar.kafkaBrokers]: z.string().min(1) })
+    .transform((e) => ({ brokers: e[envVar.kafkaBrokers].split(',').map((b) => b.trim()) })),
+};
+
+/** Reads and checks the environment once, failing with every problem listed. */
+export const loadConfig = (env: Record<string, string | undefined> = process.env) =>
+  parseEnv(authServiceEnv, env);
+export type AuthConfig = ReturnType<typeof loadConfig>;
+
+/** Auth settings with every default, for tests. */
+export const defaultAuthSettings = (): AuthSettings => authEnv.parse({});

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { baseEnv, ConfigError, kafkaEnv, parseEnv, postgresEnv, redisEnv } from './config.js';
+import { envVariablesFor } from './service-env.js';
+
+describe('parsing a service environment', () => {
+  it('fills every default when only the required variables are set', () => {
+    const config = parseEnv(
+      { base: baseEnv, postgres: postgresEnv },
+      { QUIRE_SERVICE_NAME: 'user', QUIRE_DATABASE_URL: 'postgres://u:p@db:5432/quire' },
+    );
+    expect(config.base).toMatchObject({
+      serviceName: 'user',
+      httpPort: 8080,
+      opsPort: 9090,
+      tls: { mode: 'mtls', dir: '/var/run/quire/tls' },
+      traceSampleRatio: 0.1,
+      environment: 'production',
+    });
+    expect(config.postgres).toMatchObject({ schema: 'users', poolSize: 10, migrateOnStart: false });
+  });
+
+  it('fails once, naming every wrong or missing variable and never echoing a value', () => {
+    let error: unknown;
+    try {
+      parseEnv(
+        { base: baseEnv, postgres: postgresEnv, redis: redisEnv, kafka: kafkaEnv },
+        {
+          QUIRE_SERVICE_NAME: 'nope',
+          QUIRE_HTTP_PORT: 'eighty',
+          QUIRE_TRACE_SAMPLE_RATIO: '2',
+          QUIRE_DATABASE_URL: 'mysql://secret-password@x/y',
+          QUIRE_KAFKA_BROKERS: 'broker-without-port',
+        },
+      );
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    for (const name of [
+      'QUIRE_SERVICE_NAME',
+      'QUIRE_HTTP_PORT',
+      'QUIRE_TRACE_SAMPLE_RATIO',
+      'QUIRE_DATABASE_URL',
+      'QUIRE_REDIS_URL: is required',
+      'QUIRE_KAFKA_BROKERS',
+    ]) {
+      expect(problems).toContain(name);
+    }
+    expect((error as Error).message).not.toContain('secret-password');
+  });
+
+  it('tells the operator which variables each service needs, from the catalogue', () => {
+    expect(envVariablesFor('auth').required).toEqual([
+      'QUIRE_SERVICE_NAME',
+      'QUIRE_DATABASE_URL',
+      'QUIRE_REDIS_URL',
+      'QUIRE_KAFKA_BROKERS',
+    ]);
+    expect(envVariablesFor('user').required).toContain('QUIRE_AUTH_JWKS_URL');
+    expect(envVariablesFor('audit').required).not.toContain('QUIRE_AUTH_JWKS_URL');
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * Parsing a service's environment: each service composes its one schema from the parts below, every
+ * part is checked, and start-up fails once with every problem listed (values are never echoed, since
+ * some are secrets).
+ */
+import { z } from 'zod';
+import { serviceNames } from './service-catalogue.js';
+import { databaseSchemas, defaultPorts, envVar, tlsFiles } from './service-env.js';
+
+/** Thrown when the environment does not satisfy a service's schema; lists every problem. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`The service configuration is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+const positive = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const bool = (fallback: boolean) => z.stringbool().default(fallback);
+const optionalUrl = z.url().optional();
+
+/** What every service reads: identity, ports, TLS, logging, tracing and shutdown. */
+export const baseEnv = z
+  .object({
+    [envVar.serviceName]: z.enum(serviceNames),
+    [envVar.environment]: z.enum(['production', 'development', 'test']).default('production'),
+    [envVar.httpPort]: port(defaultPorts.http),
+    [envVar.opsPort]: port(defaultPorts.ops),
+    [envVar.tlsMode]: z.enum(['mtls', 'plain']).default('mtls'),
+    [envVar.tlsDir]: z.string().min(1).default(tlsFiles.dir),
+    [envVar.logLevel]: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    [envVar.otlpEndpoint]: optionalUrl,
+    [envVar.traceSampleRatio]: z.coerce.number().min(0).max(1).default(0.1),
+    [envVar.shutdownTimeoutSeconds]: positive(20),
+  })
+  .transform((e) => ({
+    serviceName: e[envVar.serviceName],
+    environment: e[envVar.environment],
+    httpPort: e[envVar.httpPort],
+    opsPort: e[envVar.opsPort],
+    tls: { mode: e[envVar.tlsMode], dir: e[envVar.tlsDir] },
+    logLevel: e[envVar.logLevel],
+    otlpEndpoint: e[envVar.otlpEndpoint],
+    traceSampleRatio: e[envVar.traceSampleRatio],
+    shutdownTimeoutMs: e[envVar.shutdownTimeoutSeconds] * 1000,
+  }));
+export type BaseConfig = z.output<typeof baseEnv>;
+
+/** PostgreSQL: the URL, the service's schema (defaulting to the catalogue's) and the pool size. */
+export const postgresEnv = z
+  .object({
+    [envVar.serviceName]: z.enum(serviceNames).optional(),
+    [envVar.databaseUrl]: z.url({ protocol: /^postgres(ql)?$/ }),
+    [envVar.databaseSchema]: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier')
+      .optional(),
+    [envVar.databasePoolSize]: positive(10),
+    [envVar.migrateOnStart]: bool(false),
+  })
+  .transform((e, ctx) => {
+    const service = e[envVar.serviceName];
+    const schema = e[envVar.databaseSchema] ?? (service ? databaseSchemas[service] : undefined);
+    if (schema === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [envVar.databaseSchema],
+        message: 'is required for this service',
+      });
+      return z.NEVER;
+    }
+    return {
+      url: e[envVar.databaseUrl],
+      schema,
+      poolSize: e[envVar.databasePoolSize],
+      migrateOnStart: e[envVar.migrateOnStart],
+    };
+  });
+export type PostgresConfig = z.output<typeof postgresEnv>;
+
+/** Redis: one URL, either a single node or a cluster's seed nodes. */
+export const redisEnv = z
+  .object({ [envVar.redisUrl]: z.string().regex(/^rediss?(-cluster)?:\/\/.+/, 'must be a redis:// URL') })
+  .transform((e) => ({ url: e[envVar.redisUrl] }));
+export type RedisConfig = z.output<typeof redisEnv>;
+
+/** Kafka: the bootstrap brokers. */
+export const kafkaEnv = z
+  .object({
+    [envVar.kafkaBrokers]: z
+      .string()
+      .transform((s) => s.split(',').map((b) => b.trim()))
+      .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port')).min(1)),
+  })
+  .transform((e) => ({ brokers: e[envVar.kafkaBrokers] }));
+export type KafkaConfig = z.output<typeof kafkaEnv>;
+
+/** Verifying access tokens: the Auth service's JWKS URL, issuer and audience. */
+export const jwtVerifyEnv = z
+  .object({
+    [envVar.authJwksUrl]: z.url(),
+    [envVar.authIssuer]: z.string().min(1).default('quire-auth'),
+    [envVar.authAudience]: z.string().min(1).default('quire'),
+  })
+  .transform((e) => ({
+    jwksUrl: e[envVar.authJwksUrl],
+    issuer: e[envVar.authIssuer],
+    audience: e[envVar.authAudience],
+  }));
+export type JwtVerifyConfig = z.output<typeof jwtVerifyEnv>;
+
+type EnvParts = Record<string, z.ZodType>;
+export type ParsedEnv<P extends EnvParts> = { [K in keyof P]: z.output<P[K]> };
+
+/**
+ * Parses the environment against a service's schema, given as named parts; fails with a
+ * ConfigError naming every variable that is missing or wrong.
+ */
+export function parseEnv<P extends EnvParts>(
+  parts: P,
+  env: Record<string, string | undefined> = process.env,
+): ParsedEnv<P> {
+  const problems: string[] = [];
+  const out: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(parts)) {
+    const result = schema.safeParse(env);
+    if (result.success) {
+      out[name] = result.data;
+      continue;
+    }
+    for (const issue of result.error.issues) {
+      const variable = issue.path.join('.') || name;
+      const missing = issue.code === 'invalid_type' && env[variable] === undefined;
+      problems.push(`${variable}: ${missing ? 'is required' : issue.message}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
+  return out as ParsedEnv<P>;
+}

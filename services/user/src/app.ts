@@ -1,0 +1,41 @@
+/** `createApp`: the User service's API and ops handlers over its dependencies. It never listens. */
+import {
+  authenticate,
+  createServiceApp,
+  type HttpMetrics,
+  postgresCheck,
+  type Readiness,
+  type ServiceApp,
+  type TokenVerifier,
+} from '@quire/kit';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { profileRoutes } from './profile-routes.js';
+import { ProfileStore } from './profile-store.js';
+
+export interface UserDeps {
+  pool: pg.Pool;
+  /** Verifies access tokens; in the cluster, against the Auth service's JWKS. */
+  verifier: TokenVerifier;
+  logger: Logger;
+  environment?: 'production' | 'development' | 'test';
+  metrics?: HttpMetrics;
+  readiness?: Readiness;
+}
+
+/** Builds the User service. */
+export function createApp(deps: UserDeps): ServiceApp {
+  const app = createServiceApp({
+    service: 'user',
+    description: 'User profiles',
+    logger: deps.logger,
+    environment: deps.environment ?? 'production',
+    bodyLimit: '16kb',
+    authenticate: authenticate(deps.verifier),
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    ...(deps.readiness ? { readiness: deps.readiness } : {}),
+    routes: profileRoutes(new ProfileStore(deps.pool)),
+  });
+  app.readiness.add('postgres', postgresCheck(deps.pool));
+  return app;
+}

@@ -1,0 +1,134 @@
+/**
+ * The operator assembled from the runtime: a manager that checks the Platform CRD, serves probes and
+ * metrics, and runs the Platform controller, which owns the workload kinds and watches the pods and
+ * nodes its status is computed from. main.ts and the end-to-end tests both start it from here.
+ */
+import type { KubeConfig } from '@kubernetes/client-node';
+import { httpRouteKind, nodeKind, ownedKinds, platformKind, podKind } from '../render/kinds.js';
+import { platformLabel } from '../render/labels.js';
+import type { RenderOptions } from '../render/render-context.js';
+import { type ApiClient, isNotFound } from '../runtime/api-client.js';
+import type { OperatorConfig } from '../runtime/config.js';
+import type { Controller } from '../runtime/controller.js';
+import type { CrdRequirement } from '../runtime/crd-check.js';
+import type { Logger } from '../runtime/logger.js';
+import { Manager } from '../runtime/manager.js';
+import type { RuntimeMetrics } from '../runtime/metrics.js';
+import { prune } from '../runtime/prune.js';
+import { keyOf, kinds, resourcePath } from '../runtime/resource-kind.js';
+import { createPlatformReconciler } from './orchestrator.js';
+import type { ObjectReader, ObjectWriter } from './scope.js';
+
+/** The Platform CRD must be installed before the operator starts; this says how. */
+export const platformCrdRequirement: CrdRequirement = {
+  kind: platformKind,
+  install: 'kubectl apply --server-side -f crds/platform.quire.dev_platforms.yaml',
+};
+
+/** True when the Gateway API's HTTPRoute CRD is installed and serves v1. */
+export async function gatewayApiInstalled(client: ApiClient): Promise<boolean> {
+  const name = `${httpRouteKind.plural}.${httpRouteKind.group}`;
+  try {
+    const crd = await client.request<{ spec?: { versions?: Array<{ name: string; served?: boolean }> } }>(
+      'GET',
+      resourcePath(kinds.customResourceDefinition, { name }),
+    );
+    return crd.spec?.versions?.some((v) => v.name === httpRouteKind.version && v.served) ?? false;
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw error;
+  }
+}
+
+/** Adds the Platform controller to a manager (before it starts). */
+export function addPlatformController(
+  manager: Manager,
+  render: Partial<RenderOptions> & { gatewayApi: boolean },
+): Controller {
+  // Pods are cached only when they belong to a Platform, so the cache stays small in a busy cluster.
+  manager.informers.for(podKind, { labelSelector: platformLabel });
+  const platforms = manager.informers.for(platformKind);
+  const reader: ObjectReader = {
+    get: (kind, key) => manager.informers.for(kind).get(key),
+    list: (kind, namespace) => manager.informers.for(kind).list(kind.namespaced ? namespace : undefined),
+  };
+  const writer: ObjectWriter = {
+    apply: (kind, desired, options) => manager.applier.apply(kind, desired, options),
+    // The runtime prunes every owned object it is not told to keep, so what `only` rejects is kept.
+    prune: (owner, owned, desired, only) => {
+      const others = owned.flatMap((kind) =>
+        manager.informers
+          .for(kind)
+          .list()
+          .filter((object) => !only(object))
+          .map((object) => ({ kind, object })),
+      );
+      return prune({
+        client: manager.client,
+        informers: manager.informers,
+        owner,
+        kinds: owned,
+        desired: [...desired, ...others],
+        applier: manager.applier,
+      });
+    },
+  };
+  return manager.addController({
+    name: 'platform',
+    for: platformKind,
+    owns: ownedKinds(render),
+    watches: [
+      // A pod's readiness and zone feed the status; its Platform is named by its label.
+      {
+        kind: podKind,
+        map: (pod) => {
+          const name = pod.metadata.labels?.[platformLabel];
+          return name ? [{ namespace: pod.metadata.namespace ?? '', name }] : [];
+        },
+      },
+      // A node coming or going changes what every Platform can schedule.
+      { kind: nodeKind, map: () => platforms.list().map(keyOf) },
+    ],
+    reconcile: createPlatformReconciler({
+      reader,
+      writer,
+      status: manager.statusWriter,
+      events: manager.events,
+      render,
+    }),
+  });
+}
+
+export interface OperatorOptions {
+  config: OperatorConfig;
+  kubeConfig: KubeConfig;
+  logger?: Logger;
+  metrics?: RuntimeMetrics;
+  /** Overrides of the builders' cluster facts (metrics namespaces, DNS namespace). */
+  render?: Partial<Omit<RenderOptions, 'gatewayApi'>>;
+}
+
+/** A started operator: its manager (metrics, caches, shutdown) and the Platform controller (its queue). */
+export interface Operator {
+  manager: Manager;
+  controller: Controller;
+}
+
+/** Builds the operator and starts it; resolves once its caches are synced (controllers start when it leads). */
+export async function startOperator(options: OperatorOptions): Promise<Operator> {
+  const manager = new Manager({
+    config: options.config,
+    kubeConfig: options.kubeConfig,
+    crds: [platformCrdRequirement],
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+  });
+  const gatewayApi = await gatewayApiInstalled(manager.client);
+  manager.log.info(
+    { gatewayApi },
+    gatewayApi ? 'Found the Gateway API CRDs' : 'Found no Gateway API CRDs, so no HTTPRoutes',
+  );
+  const controller = addPlatformController(manager, { ...options.render, gatewayApi });
+  await manager.start();
+  return { manager, controller };
+}

@@ -1,0 +1,88 @@
+/**
+ * What a reconcile works with: the Platform (as stored and as parsed), and the small interfaces it
+ * reads and writes through. The runtime's informers, applier, status writer and event recorder
+ * implement them in the operator; unit tests use in-memory fakes of the same interfaces.
+ */
+import type { Platform } from '../api/index.js';
+import type { RenderOptions } from '../render/render-context.js';
+import type { ApplyOutcome, Owner } from '../runtime/apply.js';
+import type { ConditionInput } from '../runtime/conditions.js';
+import type { EventInput } from '../runtime/event-recorder.js';
+import type { Logger } from '../runtime/logger.js';
+import type { KubeObject, ObjectKey, ResourceKind } from '../runtime/resource-kind.js';
+
+/** Reads from the informers' caches; never from the API. */
+export interface ObjectReader {
+  get(kind: ResourceKind, key: ObjectKey): KubeObject | undefined;
+  /** Every cached object of a kind, in one namespace (or all, for cluster-scoped kinds). */
+  list(kind: ResourceKind, namespace?: string): KubeObject[];
+}
+
+/** Writes objects: server-side apply with the operator's field manager, and pruning of what is no longer wanted. */
+export interface ObjectWriter {
+  apply(kind: ResourceKind, desired: KubeObject, options: { owner: Owner }): Promise<ApplyOutcome>;
+  /**
+   * Deletes the owner's objects of these kinds that are not in `desired` and that `only` accepts
+   * (a phase passes its own, so it never deletes another phase's objects); returns those deleted.
+   */
+  prune(
+    owner: Owner,
+    kinds: readonly ResourceKind[],
+    desired: ReadonlyArray<{ kind: ResourceKind; object: KubeObject }>,
+    only: (object: KubeObject) => boolean,
+  ): Promise<KubeObject[]>;
+}
+
+/** Writes an object's status once, and only when it changed. */
+export interface StatusUpdater {
+  update(
+    kind: ResourceKind,
+    current: KubeObject,
+    change: { fields?: Record<string, unknown>; conditions?: ConditionInput[] },
+  ): Promise<KubeObject | undefined>;
+}
+
+/** Records Kubernetes Events in the background. */
+export interface EventSink {
+  record(kind: ResourceKind, regarding: KubeObject, event: EventInput): void;
+}
+
+export interface ReconcileDeps {
+  reader: ObjectReader;
+  writer: ObjectWriter;
+  status: StatusUpdater;
+  events: EventSink;
+  render: Partial<RenderOptions>;
+  now?: () => Date;
+}
+
+/** One reconcile of one Platform, shared by its phases. */
+export interface ReconcileScope {
+  /** The Platform as stored (with uid and generation): the owner of everything applied. */
+  readonly object: KubeObject;
+  /** The same Platform parsed, every default filled in. */
+  readonly platform: Platform;
+  readonly name: string;
+  readonly namespace: string;
+  readonly generation: number;
+  readonly now: Date;
+  readonly log: Logger;
+  readonly deps: ReconcileDeps;
+}
+
+/** What a phase found: its condition, whether a person must act, status fields it reports, and when to look again. */
+export interface PhaseOutcome {
+  condition: Omit<ConditionInput, 'observedGeneration'>;
+  /** True when the phase cannot progress without a change by a person (kstatus Stalled). */
+  stalled?: boolean;
+  fields?: Record<string, unknown>;
+  requeueAfterMs?: number;
+}
+
+/** One phase of the reconcile: certificates, topics, schemas and workloads each plug in as one. */
+export interface Phase {
+  readonly name: string;
+  /** The condition type the phase reports (WorkloadsReady, ...). */
+  readonly conditionType: string;
+  run(scope: ReconcileScope): Promise<PhaseOutcome>;
+}

@@ -1,0 +1,194 @@
+/**
+ * How the Platform's workloads are doing, computed from what the caches hold: each Deployment's
+ * rollout, each service's ready pods per zone (a pod's zone is its node's), the zones that have lost
+ * their nodes, and pods the scheduler cannot place. Pure: the reconciler passes in the objects and
+ * the time, and gets back the status fields and what blocks readiness.
+ */
+import { type ServiceName, serviceNames } from '@quire/kit';
+import type { Platform } from '../api/index.js';
+import { selectorLabels } from '../render/labels.js';
+import type { KubeObject } from '../runtime/resource-kind.js';
+import { zoneOfNode, zonesWithoutNodes } from './zones.js';
+
+/** How long a pod may stay unschedulable before the Platform reports Stalled (the autoscaler may still add a node). */
+export const unschedulableGraceMs = 60_000;
+
+export interface ZoneReadiness {
+  zone: string;
+  desiredReplicas: number;
+  readyReplicas: number;
+}
+
+export interface ServiceReadiness {
+  name: ServiceName;
+  image?: string;
+  desiredReplicas: number;
+  readyReplicas: number;
+  zones: ZoneReadiness[];
+}
+
+export interface WorkloadObservation {
+  services: ServiceReadiness[];
+  /** `<ready services>/<all services>`. */
+  servicesReady: string;
+  /** Problems only a person can fix. */
+  stalled: string[];
+  /** What is still converging, service by service. */
+  waiting: string[];
+  /** Look again then, to promote a waiting problem to a stalled one. */
+  recheckAfterMs?: number;
+}
+
+export interface WorkloadInput {
+  platform: Platform;
+  /** The Platform's Deployments by service; missing ones are undefined. */
+  deployments: ReadonlyMap<ServiceName, KubeObject | undefined>;
+  /** The Platform's pods (any service). */
+  pods: readonly KubeObject[];
+  nodes: readonly KubeObject[];
+  now: Date;
+}
+
+interface DeploymentFields {
+  spec?: { replicas?: number; template?: { spec?: { containers?: Array<{ image?: string }> } } };
+  status?: {
+    observedGeneration?: number;
+    replicas?: number;
+    updatedReplicas?: number;
+    availableReplicas?: number;
+  };
+}
+
+interface PodFields {
+  spec?: { nodeName?: string };
+  status?: {
+    phase?: string;
+    conditions?: Array<{
+      type: string;
+      status: string;
+      reason?: string;
+      message?: string;
+      lastTransitionTime?: string;
+    }>;
+  };
+}
+
+const condition = (pod: KubeObject, type: string) =>
+  (pod as KubeObject & PodFields).status?.conditions?.find((c) => c.type === type);
+
+/**
+ * Splits `replicas` evenly over the zones; the remainder goes to the zones already holding the most
+ * ready pods (then in spec order), since with maxSkew 1 any such placement is balanced.
+ */
+export function desiredPerZone(
+  replicas: number,
+  zones: readonly string[],
+  ready: ReadonlyMap<string, number>,
+): Map<string, number> {
+  const base = Math.floor(replicas / zones.length);
+  const ranked = zones
+    .map((zone, index) => ({ zone, index, ready: ready.get(zone) ?? 0 }))
+    .sort((a, b) => b.ready - a.ready || a.index - b.index);
+  const extra = new Set(ranked.slice(0, replicas % zones.length).map((z) => z.zone));
+  return new Map(zones.map((zone) => [zone, base + (extra.has(zone) ? 1 : 0)]));
+}
+
+/** Why a Deployment has not finished rolling out, or undefined when it has (kubectl rollout status's rules). */
+function rolloutProblem(deployment: KubeObject | undefined, desired: number): string | undefined {
+  if (!deployment) return 'its Deployment does not exist yet';
+  const { status } = deployment as KubeObject & DeploymentFields;
+  if ((status?.observedGeneration ?? 0) < (deployment.metadata.generation ?? 0))
+    return 'its Deployment has a change not yet rolled out';
+  const updated = status?.updatedReplicas ?? 0;
+  if (updated < desired) return `${updated} of ${desired} replicas updated`;
+  if ((status?.replicas ?? 0) > updated) return 'old replicas are still terminating';
+  const available = status?.availableReplicas ?? 0;
+  if (available < desired) return `${available} of ${desired} replicas available`;
+  return undefined;
+}
+
+/** Observes the workloads of a Platform. */
+export function observeWorkloads(input: WorkloadInput): WorkloadObservation {
+  const { platform, now } = input;
+  const { topology, services: serviceSpecs } = platform.spec;
+  const name = platform.metadata.name ?? '';
+  const zones = topology.zones.map((z) => z.name);
+  const nodes = new Map(input.nodes.map((n) => [n.metadata.name ?? '', n]));
+  const stalled = zonesWithoutNodes(topology, input.nodes);
+  const waiting: string[] = [];
+  let recheckAfterMs: number | undefined;
+  const services: ServiceReadiness[] = [];
+  let readyServices = 0;
+
+  for (const service of serviceNames) {
+    const deployment = input.deployments.get(service);
+    const fields = deployment as (KubeObject & DeploymentFields) | undefined;
+    const spec = serviceSpecs[service];
+    const desired = spec.autoscaling
+      ? (fields?.spec?.replicas ?? spec.autoscaling.minReplicas)
+      : spec.replicas;
+    const selector = Object.entries(selectorLabels(name, service));
+    const pods = input.pods.filter(
+      (p) =>
+        selector.every(([k, v]) => p.metadata.labels?.[k] === v) &&
+        !p.metadata.deletionTimestamp &&
+        !['Succeeded', 'Failed'].includes((p as KubeObject & PodFields).status?.phase ?? ''),
+    );
+    const ready = new Map<string, number>();
+    for (const pod of pods) {
+      const zone = zoneOfNode(topology, nodes.get((pod as KubeObject & PodFields).spec?.nodeName ?? ''));
+      if (zone && condition(pod, 'Ready')?.status === 'True') ready.set(zone, (ready.get(zone) ?? 0) + 1);
+    }
+    const perZone = desiredPerZone(desired, zones, ready);
+    const zoneReadiness = zones.map((zone) => ({
+      zone,
+      desiredReplicas: perZone.get(zone) ?? 0,
+      readyReplicas: ready.get(zone) ?? 0,
+    }));
+    const readyReplicas = zoneReadiness.reduce((sum, z) => sum + z.readyReplicas, 0);
+    const image = fields?.spec?.template?.spec?.containers?.[0]?.image;
+    services.push({
+      name: service,
+      ...(image ? { image } : {}),
+      desiredReplicas: desired,
+      readyReplicas,
+      zones: zoneReadiness,
+    });
+
+    const behind = zoneReadiness.filter((z) => z.readyReplicas < z.desiredReplicas);
+    const rollout = rolloutProblem(deployment, desired);
+    if (!rollout && behind.length === 0) readyServices += 1;
+    else {
+      const zonesText = behind.map((z) => `${z.zone} ${z.readyReplicas}/${z.desiredReplicas}`).join(', ');
+      waiting.push(
+        `${service} (${[rollout, zonesText && `ready per zone: ${zonesText}`].filter(Boolean).join('; ')})`,
+      );
+    }
+
+    const unschedulable = pods
+      .map((pod) => ({ pod, scheduled: condition(pod, 'PodScheduled') }))
+      .filter(({ scheduled }) => scheduled?.status === 'False' && scheduled.reason === 'Unschedulable')
+      .sort((a, b) => (a.pod.metadata.name ?? '').localeCompare(b.pod.metadata.name ?? ''));
+    const since = (t: string | undefined) => now.getTime() - (t ? Date.parse(t) : now.getTime());
+    const stuck = unschedulable.filter(
+      ({ scheduled }) => since(scheduled?.lastTransitionTime) >= unschedulableGraceMs,
+    );
+    if (stuck.length > 0) {
+      stalled.push(
+        `${stuck.length} ${service} pod(s) cannot be scheduled: ${stuck[0]?.scheduled?.message ?? 'no reason given'}`,
+      );
+    } else if (unschedulable.length > 0) {
+      const left = Math.min(
+        ...unschedulable.map(({ scheduled }) => unschedulableGraceMs - since(scheduled?.lastTransitionTime)),
+      );
+      recheckAfterMs = Math.min(recheckAfterMs ?? Number.POSITIVE_INFINITY, Math.max(1000, left));
+    }
+  }
+  return {
+    services,
+    servicesReady: `${readyServices}/${services.length}`,
+    stalled,
+    waiting,
+    ...(recheckAfterMs !== undefined ? { recheckAfterMs } : {}),
+  };
+}

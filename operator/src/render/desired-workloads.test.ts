@@ -1,0 +1,87 @@
+import { serviceNames } from '@quire/kit';
+import { describe, expect, it } from 'vitest';
+import { samplePlatform } from '../../test/workloads/sample-platforms.js';
+import { desiredWorkloads } from './desired-workloads.js';
+import { platformLabel } from './labels.js';
+
+const count = (objects: ReturnType<typeof desiredWorkloads>) => {
+  const counts: Record<string, number> = {};
+  for (const { kind } of objects) counts[kind.kind] = (counts[kind.kind] ?? 0) + 1;
+  return counts;
+};
+
+describe('the objects a Platform wants', () => {
+  it('for the minimal sample are one of each per service, a budget each, and eight NetworkPolicies', () => {
+    expect(count(desiredWorkloads(samplePlatform()))).toEqual({
+      NetworkPolicy: 8,
+      ServiceAccount: 7,
+      ConfigMap: 7,
+      Service: 7,
+      Deployment: 7,
+      PodDisruptionBudget: 7,
+    });
+  });
+
+  it('start with the NetworkPolicies, so no pod ever runs before the policies that confine it', () => {
+    const objects = desiredWorkloads(samplePlatform());
+    const lastPolicy = objects.findLastIndex((o) => o.kind.kind === 'NetworkPolicy');
+    const firstDeployment = objects.findIndex((o) => o.kind.kind === 'Deployment');
+    expect(lastPolicy).toBeLessThan(firstDeployment);
+    expect(objects[0]?.object.metadata.name).toBe('quire-default-deny');
+  });
+
+  it("all live in the Platform's namespace and carry the Platform's and the phase's labels", () => {
+    for (const { object } of desiredWorkloads(samplePlatform())) {
+      expect(object.metadata.namespace).toBe('quire-test');
+      expect(object.metadata.labels?.[platformLabel]).toBe('quire');
+      expect(object.metadata.labels?.['platform.quire.dev/phase']).toBe('workloads');
+    }
+  });
+
+  it('for the full sample add an autoscaler for document and routes to the four public services when the Gateway API is installed', () => {
+    const objects = desiredWorkloads(samplePlatform('platform-full'), { gatewayApi: true });
+    expect(
+      objects.filter((o) => o.kind.kind === 'HorizontalPodAutoscaler').map((o) => o.object.metadata.name),
+    ).toEqual(['quire-prod-document']);
+    expect(objects.filter((o) => o.kind.kind === 'HTTPRoute').map((o) => o.object.metadata.name)).toEqual([
+      'quire-prod-auth',
+      'quire-prod-user',
+      'quire-prod-document',
+      'quire-prod-search',
+    ]);
+  });
+
+  it('include no routes while the Gateway API CRDs are not installed, even when spec.gateway is set', () => {
+    const objects = desiredWorkloads(samplePlatform('platform-full'), { gatewayApi: false });
+    expect(objects.some((o) => o.kind.kind === 'HTTPRoute')).toBe(false);
+  });
+
+  it('are the same every time they are built, so an unchanged spec never causes a write', () => {
+    expect(JSON.stringify(desiredWorkloads(samplePlatform('platform-full')))).toBe(
+      JSON.stringify(desiredWorkloads(samplePlatform('platform-full'))),
+    );
+  });
+
+  it('have names within 63 characters even for the longest Platform name allowed', () => {
+    const longest = 'p'.repeat(40);
+    const objects = desiredWorkloads(
+      samplePlatform('platform-full', (m) => (m.metadata.name = longest)),
+      {
+        gatewayApi: true,
+      },
+    );
+    for (const { object } of objects) expect(object.metadata.name?.length).toBeLessThanOrEqual(63);
+    expect(objects.filter((o) => o.kind.kind === 'Deployment')).toHaveLength(serviceNames.length);
+  });
+
+  it('leave out the budget of a service scaled to one replica', () => {
+    const objects = desiredWorkloads(
+      samplePlatform('platform-minimal', (m) => (m.spec.services = { audit: { replicas: 1 } })),
+    );
+    const budgets = objects
+      .filter((o) => o.kind.kind === 'PodDisruptionBudget')
+      .map((o) => o.object.metadata.name);
+    expect(budgets).toHaveLength(6);
+    expect(budgets).not.toContain('quire-audit');
+  });
+});

@@ -1,0 +1,93 @@
+import { envVar, envVariablesFor, serviceNames } from '@quire/kit';
+import { describe, expect, it } from 'vitest';
+import { samplePlatform } from '../../test/workloads/sample-platforms.js';
+import { renderContext } from './render-context.js';
+import { compositionVars, serviceSettings } from './service-settings.js';
+
+const settingsOf = (
+  service: (typeof serviceNames)[number],
+  sample: 'platform-minimal' | 'platform-full' = 'platform-minimal',
+) => serviceSettings(renderContext(samplePlatform(sample)), service);
+const names = (s: ReturnType<typeof settingsOf>) => [...Object.keys(s.config), ...s.env.map((e) => e.name)];
+
+describe("a service's settings", () => {
+  it.each(serviceNames)(
+    'give %s every variable the kit requires, and only variables the kit or the composition knows',
+    (service) => {
+      for (const sample of ['platform-minimal', 'platform-full'] as const) {
+        const set = names(settingsOf(service, sample));
+        const { required, optional } = envVariablesFor(service);
+        expect(set).toEqual(expect.arrayContaining(required));
+        const known = new Set<string>([...required, ...optional, ...Object.values(compositionVars)]);
+        expect(set.filter((name) => !known.has(name))).toEqual([]);
+        expect(new Set(set).size).toBe(set.length);
+      }
+    },
+  );
+
+  it('never put a credential in the ConfigMap: credentials come from Secret references', () => {
+    for (const service of serviceNames) {
+      const { config, env } = settingsOf(service, 'platform-full');
+      expect(Object.keys(config).join()).not.toMatch(/PASSWORD|SECRET|ACCESS_KEY|USER(NAME)?$/);
+      for (const e of env) expect(e.value === undefined ? e.valueFrom?.secretKeyRef : e.value).toBeDefined();
+    }
+  });
+
+  it("compose the database URL from the service's own role, defined before the URL that expands it", () => {
+    const { env } = settingsOf('document');
+    expect(env.slice(0, 3)).toEqual([
+      {
+        name: 'QUIRE_DATABASE_USER',
+        valueFrom: { secretKeyRef: { name: 'quire-document-postgres', key: 'username' } },
+      },
+      {
+        name: 'QUIRE_DATABASE_PASSWORD',
+        valueFrom: { secretKeyRef: { name: 'quire-document-postgres', key: 'password' } },
+      },
+      {
+        name: envVar.databaseUrl,
+        value:
+          'postgres://$(QUIRE_DATABASE_USER):$(QUIRE_DATABASE_PASSWORD)@postgres.quire-data.svc:5432/quire?sslmode=require',
+      },
+    ]);
+  });
+
+  it('point node-postgres at the mounted CA when the spec names one', () => {
+    const settings = settingsOf('audit', 'platform-full');
+    expect(settings.env.find((e) => e.name === envVar.databaseUrl)?.value).toMatch(
+      /sslmode=verify-full&sslrootcert=\/var\/run\/quire\/store-ca\/postgres-ca\.crt$/,
+    );
+    expect(settings.caFiles).toEqual([
+      { secret: 'quire-postgres-ca', key: 'ca.crt', path: 'postgres-ca.crt' },
+    ]);
+  });
+
+  it('write a Redis cluster URL with TLS and the password from its Secret', () => {
+    const { env, config } = settingsOf('auth', 'platform-full');
+    expect(config[envVar.redisUrl]).toBeUndefined();
+    expect(env.find((e) => e.name === envVar.redisUrl)?.value).toBe(
+      'rediss-cluster://:$(QUIRE_REDIS_PASSWORD)@redis-0.redis.quire-data.svc:6379,redis-1.redis.quire-data.svc:6379,redis-2.redis.quire-data.svc:6379',
+    );
+    expect(settingsOf('auth').config[envVar.redisUrl]).toBe('redis://redis.quire-data.svc:6379');
+  });
+
+  it("point every API service but auth at auth's key set over the mesh", () => {
+    expect(settingsOf('search').config[envVar.authJwksUrl]).toBe(
+      'https://quire-auth.quire-test.svc:8080/.well-known/jwks.json',
+    );
+    expect(settingsOf('auth').config[envVar.authJwksUrl]).toBeUndefined();
+    expect(settingsOf('audit').config[envVar.authJwksUrl]).toBeUndefined();
+  });
+
+  it('give document and export their own buckets', () => {
+    expect(settingsOf('document', 'platform-full').config[envVar.s3Bucket]).toBe('acme-quire-documents');
+    expect(settingsOf('export', 'platform-full').config[envVar.s3Bucket]).toBe('acme-quire-exports');
+  });
+
+  it('put search engine credentials into the URL through expansion, never in clear', () => {
+    const { env } = settingsOf('search', 'platform-full');
+    expect(env.find((e) => e.name === envVar.searchUrl)?.value).toBe(
+      'https://$(QUIRE_SEARCH_USERNAME):$(QUIRE_SEARCH_PASSWORD)@opensearch.quire-data.svc:9200',
+    );
+  });
+});

@@ -92,5 +92,12 @@ cluster-down: ## Stop the local Kubernetes cluster and remove its state
 up: install build stack-up ## Bring up the platform locally and show it working
 	@dev/stack/stack.sh status
 
+.PHONY: run-operator
+run-operator: build stack-up ## Run the operator against the local cluster in the foreground (Ctrl-C stops it)
+	set -a; . "$(QUIRE_RUN)/env"; set +a; \
+	"$$QUIRE_KUBECTL" apply --server-side --field-manager quire-operator -f crds/ >/dev/null; \
+	QUIRE_LEADER_ELECT=false QUIRE_METRICS_BIND_ADDRESS=127.0.0.1:18080 QUIRE_HEALTH_PROBE_BIND_ADDRESS=127.0.0.1:18081 \
+	  exec node operator/dist/main.js
+
 .PHONY: down
 down: stack-down ## Stop everything `make up` started

@@ -1,4 +1,4 @@
-import { serviceCatalogue } from '@quire/kit';
+import { serviceCatalogue } from '@quire/kit/catalogue';
 import { describe, expect, it } from 'vitest';
 import { defaultTopicSpecs, platformTopics } from './default-topics.js';
 

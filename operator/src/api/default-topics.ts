@@ -1,4 +1,4 @@
-import { eventTopic, type ServiceName } from '@quire/kit';
+import { eventTopic, type ServiceName } from '@quire/kit/catalogue';
 
 /**
  * A Kafka topic the platform itself needs, following the seed's event flow: the document, user and

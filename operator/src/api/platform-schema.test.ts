@@ -1,4 +1,4 @@
-import { databaseSchemas, serviceCatalogue, serviceNames } from '@quire/kit';
+import { databaseSchemas, serviceCatalogue, serviceNames } from '@quire/kit/catalogue';
 import { describe, expect, it } from 'vitest';
 import { loadExample } from '../../test/platform-api-cases.js';
 import { defaultTopicSpecs, type Platform, parsePlatform, platformTopics } from './index.js';

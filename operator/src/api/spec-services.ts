@@ -1,4 +1,4 @@
-import { type ServiceName, serviceCatalogue, serviceNames } from '@quire/kit';
+import { type ServiceName, serviceCatalogue, serviceNames } from '@quire/kit/catalogue';
 import { z } from 'zod';
 import { admit, formatted, type StringFormat } from './admission-rules.js';
 import { quantity, quantityValue } from './spec-common.js';

@@ -1,4 +1,4 @@
-import { databaseSchemas, type ServiceName, serviceCatalogue, serviceNames } from '@quire/kit';
+import { databaseSchemas, type ServiceName, serviceCatalogue, serviceNames } from '@quire/kit/catalogue';
 import { z } from 'zod';
 import { admit, formatted, immutable, type StringFormat } from './admission-rules.js';
 import {

@@ -1,4 +1,4 @@
-import { serviceNames } from '@quire/kit';
+import { serviceNames } from '@quire/kit/catalogue';
 import { z } from 'zod';
 import { admit } from './admission-rules.js';
 import { ConditionStatus } from './conditions.js';

@@ -1,4 +1,4 @@
-import { serviceNames } from '@quire/kit';
+import { serviceNames } from '@quire/kit/catalogue';
 import { describe, expect, it } from 'vitest';
 import { samplePlatform } from '../../test/workloads/sample-platforms.js';
 import { selectorLabels } from '../render/labels.js';

@@ -4,7 +4,7 @@
  * their nodes, and pods the scheduler cannot place. Pure: the reconciler passes in the objects and
  * the time, and gets back the status fields and what blocks readiness.
  */
-import { type ServiceName, serviceNames } from '@quire/kit';
+import { type ServiceName, serviceNames } from '@quire/kit/catalogue';
 import type { Platform } from '../api/index.js';
 import { selectorLabels } from '../render/labels.js';
 import type { KubeObject } from '../runtime/resource-kind.js';

@@ -4,7 +4,7 @@
  * sends nothing), prunes what the spec no longer wants, and reports WorkloadsReady from the
  * Deployments' real availability, pod by pod and zone by zone.
  */
-import { type ServiceName, serviceNames } from '@quire/kit';
+import { type ServiceName, serviceNames } from '@quire/kit/catalogue';
 import { ConditionReason, ConditionType } from '../api/index.js';
 import { type DesiredObject, desiredWorkloads, workloadsPhaseValue } from '../render/desired-workloads.js';
 import { nodeKind, ownedKinds, platformKind, podKind } from '../render/kinds.js';

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { V1ConfigMap } from '@kubernetes/client-node';
-import type { ServiceName } from '@quire/kit';
+import type { ServiceName } from '@quire/kit/catalogue';
 import { canonicalJson } from '../runtime/desired-hash.js';
 import { serviceLabels } from './labels.js';
 import { configMapName } from './names.js';

@@ -1,5 +1,5 @@
 import type { V1Container, V1Deployment, V1PodSpec } from '@kubernetes/client-node';
-import { servicePaths, tlsFiles } from '@quire/kit';
+import { servicePaths, tlsFiles } from '@quire/kit/catalogue';
 import { describe, expect, it } from 'vitest';
 import { type Manifest, samplePlatform } from '../../test/workloads/sample-platforms.js';
 import { configChecksumAnnotation } from './config-map.js';

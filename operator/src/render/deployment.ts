@@ -3,7 +3,7 @@
  * `replicas` out, so the HorizontalPodAutoscaler and the operator never fight over the field.
  */
 import type { V1Deployment } from '@kubernetes/client-node';
-import type { ServiceName } from '@quire/kit';
+import type { ServiceName } from '@quire/kit/catalogue';
 import { selectorLabels, serviceLabels } from './labels.js';
 import { serviceObjectName } from './names.js';
 import { buildPodTemplate } from './pod-template.js';

@@ -3,7 +3,7 @@
  * they should be applied: NetworkPolicies first (so no pod ever runs unprotected), then per service
  * its ServiceAccount, ConfigMap, Service, Deployment, PodDisruptionBudget, autoscaler and route.
  */
-import { type ServiceName, serviceNames } from '@quire/kit';
+import { type ServiceName, serviceNames } from '@quire/kit/catalogue';
 import type { Platform } from '../api/index.js';
 import { type KubeObject, kinds, type ResourceKind } from '../runtime/resource-kind.js';
 import { buildConfigMap, configChecksum } from './config-map.js';

@@ -2,7 +2,7 @@
  * Where each backing store is, as host and port, read from the Platform spec. The settings builders
  * write connection strings from these, and the NetworkPolicy builder opens exactly these ports.
  */
-import type { BackingStore } from '@quire/kit';
+import type { BackingStore } from '@quire/kit/catalogue';
 import type { PlatformSpec } from '../api/index.js';
 
 export interface Endpoint {

@@ -1,6 +1,6 @@
 /** A service's HorizontalPodAutoscaler, when its spec asks for autoscaling: CPU utilization against requests. */
 import type { V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
-import type { ServiceName } from '@quire/kit';
+import type { ServiceName } from '@quire/kit/catalogue';
 import { serviceLabels } from './labels.js';
 import { serviceObjectName } from './names.js';
 import type { RenderContext } from './render-context.js';

@@ -2,7 +2,7 @@
  * Gateway API HTTPRoutes from the Platform's Gateway to the public services (auth, user, document,
  * search), one per service, matching the path prefixes that service answers under.
  */
-import { defaultPorts, type ServiceName, serviceCatalogue, servicePaths } from '@quire/kit';
+import { defaultPorts, type ServiceName, serviceCatalogue, servicePaths } from '@quire/kit/catalogue';
 import type { KubeObject } from '../runtime/resource-kind.js';
 import { serviceLabels } from './labels.js';
 import { serviceObjectName } from './names.js';

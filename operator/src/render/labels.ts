@@ -3,8 +3,8 @@
  * selector cannot change), and they use the operator's own `platform.quire.dev/platform` key, so no
  * other application's pods can match them by accident.
  */
-import type { ServiceName } from '@quire/kit';
-import { serviceCatalogue } from '@quire/kit';
+import type { ServiceName } from '@quire/kit/catalogue';
+import { serviceCatalogue } from '@quire/kit/catalogue';
 import { managedByLabel, managedByValue } from '../runtime/ownership.js';
 
 /** The label naming the owning Platform; the runtime puts the same key on every applied object. */

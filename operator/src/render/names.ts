@@ -4,7 +4,7 @@
  * exactly `postgresSecret`. The Platform name is at most 40 characters, so every name stays within
  * the 63 a Service or label value allows (40 + '-notification-postgres' = 62).
  */
-import type { ServiceName } from '@quire/kit';
+import type { ServiceName } from '@quire/kit/catalogue';
 
 /** Objects of one service: `<platform>-<service>` for everything one service has one of. */
 export function serviceObjectName(platform: string, service: ServiceName): string {

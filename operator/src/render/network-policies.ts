@@ -25,7 +25,7 @@ import {
   type ServiceName,
   serviceCatalogue,
   serviceNames,
-} from '@quire/kit';
+} from '@quire/kit/catalogue';
 import { canonicalJson } from '../runtime/desired-hash.js';
 import { type Endpoint, otlpEndpoint, storeEndpoints } from './endpoints.js';
 import { platformLabels, platformPodLabels, selectorLabels, serviceLabels } from './labels.js';

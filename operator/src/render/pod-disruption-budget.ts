@@ -4,7 +4,7 @@
  * leave at least one disruption possible, so a drain can never deadlock on the budget.
  */
 import type { V1PodDisruptionBudget } from '@kubernetes/client-node';
-import type { ServiceName } from '@quire/kit';
+import type { ServiceName } from '@quire/kit/catalogue';
 import { selectorLabels, serviceLabels } from './labels.js';
 import { serviceObjectName } from './names.js';
 import type { RenderContext } from './render-context.js';

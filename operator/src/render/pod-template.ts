@@ -9,7 +9,7 @@ import type {
   V1TopologySpreadConstraint,
   V1Volume,
 } from '@kubernetes/client-node';
-import { defaultPorts, type ServiceName, servicePaths, tlsFiles } from '@quire/kit';
+import { defaultPorts, type ServiceName, servicePaths, tlsFiles } from '@quire/kit/catalogue';
 import { configChecksumAnnotation } from './config-map.js';
 import { selectorLabels, serviceLabels } from './labels.js';
 import { configMapName, serviceObjectName, tlsSecretName } from './names.js';

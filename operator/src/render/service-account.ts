@@ -3,7 +3,7 @@
  * certificate's SPIFFE ID). It holds no API permissions and mounts no token.
  */
 import type { V1ServiceAccount } from '@kubernetes/client-node';
-import type { ServiceName } from '@quire/kit';
+import type { ServiceName } from '@quire/kit/catalogue';
 import { serviceLabels } from './labels.js';
 import { serviceObjectName } from './names.js';
 import type { RenderContext } from './render-context.js';

@@ -1,4 +1,4 @@
-import { envVar, envVariablesFor, serviceNames } from '@quire/kit';
+import { envVar, envVariablesFor, serviceNames } from '@quire/kit/catalogue';
 import { describe, expect, it } from 'vitest';
 import { samplePlatform } from '../../test/workloads/sample-platforms.js';
 import { renderContext } from './render-context.js';

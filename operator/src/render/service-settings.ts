@@ -14,7 +14,7 @@ import {
   serviceCatalogue,
   servicePaths,
   tlsFiles,
-} from '@quire/kit';
+} from '@quire/kit/catalogue';
 import { postgresSecretKeys, postgresSecretName, serviceHost } from './names.js';
 import type { RenderContext } from './render-context.js';
 

@@ -1,6 +1,6 @@
 /** A service's Service: the API port (HTTPS with mTLS) and the ops port (probes and metrics, plain HTTP). */
 import type { V1Service } from '@kubernetes/client-node';
-import { defaultPorts, type ServiceName } from '@quire/kit';
+import { defaultPorts, type ServiceName } from '@quire/kit/catalogue';
 import { selectorLabels, serviceLabels } from './labels.js';
 import { serviceObjectName } from './names.js';
 import type { RenderContext } from './render-context.js';

@@ -20,5 +20,6 @@ export * from './service-app.js';
 export * from './service-catalogue.js';
 export * from './service-env.js';
 export * from './shutdown.js';
+export * from './tls/index.js';
 export * from './tracing.js';
 export * from './validation.js';

@@ -2,12 +2,10 @@
  * Starting the API and ops servers. The API is served with mTLS from the mounted certificate, or as
  * plain HTTP only when QUIRE_TLS_MODE=plain, which is logged as a warning at every start.
  */
-import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { tlsFiles } from './service-env.js';
+import { createMtlsServer } from './tls/mtls-server.js';
+import { TlsMaterialWatcher } from './tls/tls-material.js';
 
 export interface TlsSettings {
   mode: 'mtls' | 'plain';
@@ -27,7 +25,7 @@ function listen(server: Server, port: number, host: string | undefined): Promise
 
 /**
  * Serves the API. In `mtls` mode the server presents tls.crt/tls.key and requires a client
- * certificate signed by ca.crt; certificate reloading and peer identity checks come with the mTLS work.
+ * certificate signed by ca.crt; the files are watched, and new ones apply to new connections.
  */
 export function serveApi(options: {
   handler: RequestListener;
@@ -44,18 +42,9 @@ export function serveApi(options: {
     );
     server = createHttpServer(options.handler);
   } else {
-    const file = (name: string) => readFileSync(join(options.tls.dir, name));
-    server = createHttpsServer(
-      {
-        cert: file(tlsFiles.cert),
-        key: file(tlsFiles.key),
-        ca: file(tlsFiles.ca),
-        requestCert: true,
-        rejectUnauthorized: true,
-        minVersion: 'TLSv1.2',
-      },
-      options.handler,
-    ) as unknown as Server;
+    const material = new TlsMaterialWatcher(options.tls.dir, { logger: options.logger });
+    server = createMtlsServer(material, options.handler) as unknown as Server;
+    server.once('close', () => material.close());
     options.logger.info({ port: options.port, dir: options.tls.dir }, 'Serving the API with mTLS');
   }
   // Longer than the gateway's and load balancer's idle timeouts, so they close idle connections first.

@@ -66,6 +66,7 @@ const problemDescriptions: Record<number, string> = {
   409: 'Conflicts with the current state',
   412: 'The resource changed since its ETag was read',
   413: 'The request body is too large',
+  415: 'The media type of the body is not accepted',
   428: 'The request must carry If-Match',
   429: 'Too many attempts; see Retry-After',
   503: 'A dependency does not answer; see Retry-After',
@@ -111,6 +112,8 @@ export class ApiRouter {
         req,
         res,
       } as RouteContext<A, Out<B>, Out<Q>, Out<P>>);
+      // A handler that streamed its answer (a download) has sent it already.
+      if (res.headersSent) return;
       if (reply.headers) res.set(reply.headers);
       if (reply.body === undefined) res.status(reply.status).end();
       else res.status(reply.status).json(reply.body);

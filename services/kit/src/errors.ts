@@ -21,6 +21,7 @@ export type ProblemKind =
   | 'precondition-failed'
   | 'precondition-required'
   | 'too-large'
+  | 'unsupported-media-type'
   | 'rate-limited'
   | 'unavailable';
 
@@ -33,6 +34,7 @@ export const problemStatus: Readonly<Record<ProblemKind, number>> = {
   'precondition-failed': 412,
   'precondition-required': 428,
   'too-large': 413,
+  'unsupported-media-type': 415,
   'rate-limited': 429,
   unavailable: 503,
 };
@@ -97,6 +99,20 @@ export class PreconditionError extends ServiceError {
           ? 'This request must carry an If-Match header with the ETag of the resource'
           : 'The resource has changed since the ETag in If-Match was read'),
     );
+  }
+}
+
+/** The body is of a media type this endpoint does not accept (415). */
+export class UnsupportedMediaTypeError extends ServiceError {
+  constructor(message: string) {
+    super('unsupported-media-type', message);
+  }
+}
+
+/** The body is larger than this endpoint accepts (413). */
+export class TooLargeError extends ServiceError {
+  constructor(message: string) {
+    super('too-large', message);
   }
 }
 

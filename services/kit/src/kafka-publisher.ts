@@ -1,5 +1,5 @@
 /** The KafkaJS implementation of EventPublisher: one producer, batches grouped by topic, acks from all replicas. */
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { type ISocketFactory, Kafka, logLevel, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { EventPublisher, OutgoingMessage } from './events.js';
 
@@ -8,10 +8,13 @@ export function createKafkaPublisher(options: {
   brokers: string[];
   clientId: string;
   logger: Logger;
+  /** Opens broker connections; tests route them through a proxy they can cut. */
+  socketFactory?: ISocketFactory;
 }): EventPublisher {
   const kafka = new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
+    ...(options.socketFactory ? { socketFactory: options.socketFactory } : {}),
     connectionTimeout: 3_000,
     requestTimeout: 10_000,
     retry: { retries: 3 },

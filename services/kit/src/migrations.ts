@@ -1,8 +1,9 @@
 /**
  * A small migration runner: versioned SQL files applied in order into one schema, each in its own
  * transaction, with its checksum recorded and verified, under an advisory lock so that replicas
- * starting together apply each file once. `migrate` is a pure function of (client, schema, files)
- * so the operator can apply the same files.
+ * starting together apply each file once. `migrate` is a function of (client, schema, files) so the
+ * operator applies the same files, into the same table, under the same lock; its options add what
+ * the operator needs: a bounded wait for the lock, and running as the service's own role.
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
@@ -32,22 +33,139 @@ export async function loadMigrations(dir: string): Promise<MigrationFile[]> {
   return files;
 }
 
+/** How `migrate` behaves beyond the defaults, for a caller such as the operator. */
+export interface MigrateOptions {
+  /**
+   * Runs the migrations as this role (SET ROLE), so the tables they create belong to the service's
+   * own role rather than to the administrator that connected. The caller must be able to become it.
+   */
+  role?: string;
+  /**
+   * Gives up waiting for another migrator's lock after this long, with MigrationLockBusyError.
+   * Without it the runner waits as long as the lock is held (services starting together).
+   */
+  lockWaitMs?: number;
+  /** Called after each migration commits. */
+  onApplied?: (file: MigrationFile, durationMs: number) => void;
+}
+
+/** An applied migration's file was changed since, or is gone: the history no longer matches the files. */
+export class MigrationHistoryError extends Error {
+  readonly schema: string;
+  readonly version: number;
+  readonly migration: string;
+  readonly problem: 'changed' | 'missing';
+
+  constructor(schema: string, version: number, migration: string, problem: 'changed' | 'missing') {
+    super(
+      problem === 'changed'
+        ? `Migration ${version} (${migration}) was changed after it was applied in ${schema}`
+        : `Migration ${version} (${migration}) is applied in ${schema} but its file is missing`,
+    );
+    this.name = 'MigrationHistoryError';
+    this.schema = schema;
+    this.version = version;
+    this.migration = migration;
+    this.problem = problem;
+  }
+}
+
+/** A migration failed and was rolled back; `cause` is PostgreSQL's error. */
+export class MigrationFailedError extends Error {
+  readonly schema: string;
+  readonly version: number;
+  readonly migration: string;
+
+  constructor(schema: string, file: MigrationFile, cause: unknown) {
+    super(
+      `Migration ${file.version} (${file.name}) failed in ${schema}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+    this.name = 'MigrationFailedError';
+    this.schema = schema;
+    this.version = file.version;
+    this.migration = file.name;
+  }
+}
+
+/** Another session held the schema's migration lock for longer than the caller would wait. */
+export class MigrationLockBusyError extends Error {
+  readonly schema: string;
+
+  constructor(schema: string, waitedMs: number) {
+    super(`Another migrator held the migration lock of ${schema} for more than ${waitedMs} ms`);
+    this.name = 'MigrationLockBusyError';
+    this.schema = schema;
+  }
+}
+
+/** A row of `<schema>.schema_migrations`. */
+export interface AppliedMigration {
+  version: number;
+  name: string;
+  checksum: string;
+  appliedAt: Date;
+}
+
+/** The advisory lock key every migrator of `schema` takes (services and operator alike). */
+export const migrationLockKey = (schema: string): string => `quire.migrate.${schema}`;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function lock(client: pg.ClientBase, schema: string, waitMs: number | undefined): Promise<void> {
+  const key = migrationLockKey(schema);
+  if (waitMs === undefined) {
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
+    return;
+  }
+  // Polling the non-blocking form keeps the wait bounded without relying on lock_timeout.
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const { rows } = await client.query<{ locked: boolean }>(
+      'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
+      [key],
+    );
+    if (rows[0]?.locked) return;
+    const left = deadline - Date.now();
+    if (left <= 0) throw new MigrationLockBusyError(schema, waitMs);
+    await sleep(Math.min(200, left));
+  }
+}
+
+/** The migrations recorded as applied in `schema`, oldest first; none when the table does not exist. */
+export async function appliedMigrations(client: pg.ClientBase, schema: string): Promise<AppliedMigration[]> {
+  if (!isSchemaName(schema)) throw new Error(`Invalid schema name ${schema}`);
+  const { rows: exists } = await client.query<{ found: boolean }>(
+    'SELECT to_regclass($1) IS NOT NULL AS found',
+    [`${schema}.schema_migrations`],
+  );
+  if (!exists[0]?.found) return [];
+  const { rows } = await client.query<AppliedMigration>(
+    `SELECT version, name, checksum, applied_at AS "appliedAt" FROM ${schema}.schema_migrations ORDER BY version`,
+  );
+  return rows;
+}
+
 /** Applies the pending migrations into `schema`; returns the versions applied now. */
 export async function migrate(
   client: pg.ClientBase,
   schema: string,
   files: readonly MigrationFile[],
+  options: MigrateOptions = {},
 ): Promise<number[]> {
   if (!isSchemaName(schema)) throw new Error(`Invalid schema name ${schema}`);
+  if (options.role !== undefined && !isSchemaName(options.role))
+    throw new Error(`Invalid role name ${options.role}`);
   const sorted = [...files].sort((a, b) => a.version - b.version);
   sorted.forEach((f, i) => {
     if (i > 0 && sorted[i - 1]?.version === f.version)
       throw new Error(`Two migrations have version ${f.version}`);
   });
-  const lockKey = `quire.migrate.${schema}`;
-  await client.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
+  await lock(client, schema, options.lockWaitMs);
   try {
+    // Before SET ROLE: creating a schema needs CREATE on the database, which a service role lacks.
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    if (options.role !== undefined) await client.query(`SET ROLE "${options.role}"`);
     await client.query(
       `CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (
          version integer PRIMARY KEY,
@@ -55,26 +173,19 @@ export async function migrate(
          checksum text NOT NULL,
          applied_at timestamptz NOT NULL DEFAULT now())`,
     );
-    const { rows } = await client.query<{ version: number; name: string; checksum: string }>(
-      `SELECT version, name, checksum FROM ${schema}.schema_migrations ORDER BY version`,
-    );
+    const rows = await appliedMigrations(client, schema);
     const byVersion = new Map(sorted.map((f) => [f.version, f]));
     for (const row of rows) {
       const file = byVersion.get(row.version);
-      if (!file)
-        throw new Error(
-          `Migration ${row.version} (${row.name}) is applied in ${schema} but its file is missing`,
-        );
-      if (checksumOf(file.sql) !== row.checksum) {
-        throw new Error(
-          `Migration ${row.version} (${row.name}) was changed after it was applied in ${schema}`,
-        );
-      }
+      if (!file) throw new MigrationHistoryError(schema, row.version, row.name, 'missing');
+      if (checksumOf(file.sql) !== row.checksum)
+        throw new MigrationHistoryError(schema, row.version, row.name, 'changed');
     }
     const done = new Set(rows.map((r) => r.version));
     const applied: number[] = [];
     for (const file of sorted) {
       if (done.has(file.version)) continue;
+      const started = performance.now();
       await client.query('BEGIN');
       try {
         await client.query(`SET LOCAL search_path TO ${schema}`);
@@ -85,19 +196,19 @@ export async function migrate(
         );
         await client.query('COMMIT');
       } catch (err) {
-        await client.query('ROLLBACK');
-        throw new Error(
-          `Migration ${file.version} (${file.name}) failed in ${schema}: ${(err as Error).message}`,
-          {
-            cause: err,
-          },
-        );
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw new MigrationFailedError(schema, file, err);
       }
       applied.push(file.version);
+      options.onApplied?.(file, performance.now() - started);
     }
     return applied;
   } finally {
-    await client.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]);
+    // On a broken connection these fail too, and PostgreSQL drops the session's lock with it.
+    if (options.role !== undefined) await client.query('RESET ROLE').catch(() => undefined);
+    await client
+      .query('SELECT pg_advisory_unlock(hashtext($1))', [migrationLockKey(schema)])
+      .catch(() => undefined);
   }
 }
 

@@ -27,11 +27,18 @@ export async function enqueueEvent(
   ]);
 }
 
-/** Moves events from the outbox to the publisher, oldest first; replicas share the work via SKIP LOCKED. */
+/**
+ * Moves events from the outbox to the publisher, oldest first, deleting them only after the broker
+ * acknowledged them. One replica relays at a time (a transaction-scoped advisory lock), because two
+ * replicas publishing neighbouring batches could reorder the events of one key.
+ */
 export class OutboxRelay {
   private running = false;
   private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private wakeIdle: (() => void) | undefined;
+  private stopNow: (() => void) | undefined;
+  /** Set by a wake during a batch: the commit may have missed it, so the next pause is skipped. */
+  private woken = false;
 
   constructor(
     private readonly options: {
@@ -39,14 +46,20 @@ export class OutboxRelay {
       publisher: EventPublisher;
       logger: Logger;
       batchSize?: number;
-      /** Pause between polls when the outbox is empty (default 100 ms). */
+      /** Pause between polls when the outbox is empty (default 100 ms); `wake` cuts it short. */
       idleDelayMs?: number;
+      /** Longest pause after failures, which double from 1 s (default 30 s). */
+      maxBackoffMs?: number;
     },
   ) {}
 
   /** Publishes one batch and deletes it; returns how many events were published. */
   async relayOnce(): Promise<number> {
     return withTransaction(this.options.pool, async (client) => {
+      const { rows: lock } = await client.query<{ ok: boolean }>(
+        `SELECT pg_try_advisory_xact_lock(hashtext('quire.outbox.' || current_schema())) AS ok`,
+      );
+      if (!lock[0]?.ok) return 0;
       const { rows } = await client.query<{ id: string; topic: string; envelope: EventEnvelope }>(
         `SELECT id, topic, envelope FROM outbox ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.options.batchSize ?? 100],
@@ -56,6 +69,15 @@ export class OutboxRelay {
       await client.query('DELETE FROM outbox WHERE id = ANY($1::uuid[])', [rows.map((r) => r.id)]);
       return rows.length;
     });
+  }
+
+  /**
+   * Ends an idle pause now, so events committed a moment ago go out at once (see OutboxListener).
+   * A pause after failures is left alone: commits must not hammer a broker that is down.
+   */
+  wake(): void {
+    this.woken = true;
+    this.wakeIdle?.();
   }
 
   /** Starts relaying in the background until `stop`. */
@@ -68,26 +90,30 @@ export class OutboxRelay {
       let failures = 0;
       while (this.running) {
         let delay = idle;
+        this.woken = false;
         try {
           const n = await this.relayOnce();
           failures = 0;
           if (n >= full) delay = 0;
         } catch (err) {
           failures += 1;
-          delay = Math.min(30_000, 500 * 2 ** Math.min(failures, 6));
+          delay = Math.min(this.options.maxBackoffMs ?? 30_000, 500 * 2 ** Math.min(failures, 6));
           this.options.logger.warn(
             { err: { message: (err as Error).message }, failures },
             'Failed to relay events',
           );
         }
-        if (delay > 0 && this.running) {
+        if (delay > 0 && this.running && !(this.woken && failures === 0)) {
           await new Promise<void>((resolve) => {
             const t = setTimeout(resolve, delay);
-            this.wake = () => {
+            const wakeUp = () => {
               clearTimeout(t);
               resolve();
             };
+            this.stopNow = wakeUp;
+            this.wakeIdle = failures === 0 ? wakeUp : undefined;
           });
+          this.wakeIdle = undefined;
         }
       }
     })();
@@ -96,7 +122,7 @@ export class OutboxRelay {
   /** Stops after the batch in flight. */
   async stop(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    this.stopNow?.();
     await this.loop;
   }
 }

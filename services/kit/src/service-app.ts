@@ -4,7 +4,7 @@
  * problem handler; plus the ops handler for the separate port. It never listens.
  */
 import type { RequestListener } from 'node:http';
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express, type Request, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ApiRouter } from './api-router.js';
 import { createOpsHandler, Readiness } from './health.js';
@@ -24,6 +24,8 @@ export interface ServiceAppOptions {
   environment: 'production' | 'development' | 'test';
   /** Largest JSON body accepted (default 64 KiB); larger ones get 413. */
   bodyLimit?: string | number;
+  /** Requests whose body the route reads as a stream (uploads of any media type); the JSON parser skips them. */
+  streamsBody?: (req: Request) => boolean;
   /** Express `trust proxy`: which peers may set X-Forwarded-For (default: none). */
   trustProxy?: string | boolean;
   /** Bearer-token middleware for routes declared `authenticated`. */
@@ -61,9 +63,12 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   api.set('etag', false);
   api.set('trust proxy', options.trustProxy ?? false);
   api.use(observeRequests({ logger: unredactedChild(options.logger), metrics }));
-  api.use(
-    express.json({ limit: options.bodyLimit ?? '64kb', type: ['application/json', 'application/*+json'] }),
-  );
+  const json = express.json({
+    limit: options.bodyLimit ?? '64kb',
+    type: ['application/json', 'application/*+json'],
+  });
+  const streamsBody = options.streamsBody;
+  api.use(streamsBody ? (req, res, next) => (streamsBody(req) ? next() : json(req, res, next)) : json);
   api.use(router.router);
   api.get(servicePaths.openapi, (_req, res) => {
     res.json(description.document());

@@ -61,8 +61,24 @@ export const envVar = {
   s3Endpoint: 'QUIRE_S3_ENDPOINT',
   /** Bucket of the service's objects (document, export). */
   s3Bucket: 'QUIRE_S3_BUCKET',
+  /** Region of the object storage (default us-east-1); the AWS SDK's own name, set by the operator. */
+  s3Region: 'AWS_REGION',
+  /** Access key id of the object storage; unset, the AWS SDK's default credential chain applies. */
+  s3AccessKeyId: 'AWS_ACCESS_KEY_ID',
+  /** Secret access key of the object storage, with AWS_ACCESS_KEY_ID. */
+  s3SecretAccessKey: 'AWS_SECRET_ACCESS_KEY',
   /** URL of the full-text search cluster (search). */
   searchUrl: 'QUIRE_SEARCH_URL',
+  /** Search: the engine behind QUIRE_SEARCH_URL, `elasticsearch` (default) or `opensearch`. */
+  searchKind: 'QUIRE_SEARCH_KIND',
+  /** Search: prefix of the index names and aliases (default `quire`). */
+  searchIndexPrefix: 'QUIRE_SEARCH_INDEX_PREFIX',
+  /** Document: largest accepted upload in bytes (default 100 MiB). */
+  documentMaxUploadBytes: 'QUIRE_DOCUMENT_MAX_UPLOAD_BYTES',
+  /** Document: seconds deleted or replaced content stays in storage before the cleanup removes it (default 86400). */
+  documentContentRetentionSeconds: 'QUIRE_DOCUMENT_CONTENT_RETENTION_SECONDS',
+  /** Document: lifetime of presigned download URLs in seconds (default 300). */
+  documentPresignedUrlTtlSeconds: 'QUIRE_DOCUMENT_PRESIGNED_URL_TTL_SECONDS',
 } as const;
 export type EnvVarName = (typeof envVar)[keyof typeof envVar];
 
@@ -124,6 +140,15 @@ export function envVariablesFor(service: ServiceName): {
   ];
   if (d.stores.includes('postgres')) {
     optional.push(envVar.databaseSchema, envVar.databasePoolSize, envVar.migrateOnStart);
+  }
+  if (d.stores.includes('s3')) optional.push(envVar.s3Region, envVar.s3AccessKeyId, envVar.s3SecretAccessKey);
+  if (d.stores.includes('search')) optional.push(envVar.searchKind, envVar.searchIndexPrefix);
+  if (service === 'document') {
+    optional.push(
+      envVar.documentMaxUploadBytes,
+      envVar.documentContentRetentionSeconds,
+      envVar.documentPresignedUrlTtlSeconds,
+    );
   }
   if (service === 'auth') {
     optional.push(

@@ -1,9 +1,11 @@
-/** Helpers for the services' tests: a cuttable TCP proxy, silent loggers and unique names. */
+/** Helpers for the services' tests: a cuttable TCP proxy, a token issuer, silent loggers and unique names. */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { createLogger } from '../logger.js';
 
+export { socketFactoryVia } from './kafka-route.js';
 export { TcpProxy } from './tcp-proxy.js';
+export { startTestIssuer, type TestIssuer } from './token-issuer.js';
 
 /** A logger for tests: silent unless QUIRE_TEST_LOG_LEVEL is set. */
 export const testLogger = (service = 'test'): Logger =>

@@ -1,0 +1,155 @@
+/** The Document API's metadata routes: upload a new document, list, read, change and delete. */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { type ApiRouter, etagOf, requiredVersion } from '@quire/kit';
+import type pg from 'pg';
+import type { ContentReceiver } from './content-receiver.js';
+import { uploadContentType } from './content-types.js';
+import { listDocuments } from './document-list.js';
+import { toView } from './document-model.js';
+import type { DocumentStore } from './document-store.js';
+import {
+  Document,
+  DocumentId,
+  DocumentPage,
+  ETagHeader,
+  IfMatchHeader,
+  ListDocumentsQuery,
+  UpdateDocument,
+  UploadQuery,
+} from './schemas.js';
+
+/** The body's declared length, when the client sent one. */
+export const contentLengthOf = (req: IncomingMessage): number | undefined => {
+  const v = req.headers['content-length'];
+  return v === undefined ? undefined : Number(v);
+};
+
+/** The version an optional If-Match names: undefined when absent or `*`. */
+export const optionalVersion = (header: string | undefined): number | undefined =>
+  header === undefined ? undefined : requiredVersion(header);
+
+const uploadDescription = `The request body is the content, streamed to storage as it arrives (any size up to the
+limit; large bodies become a multipart upload). Content-Type is the document's media type. The declared
+\`size\` and \`sha256\` are verified; a mismatch, an unsupported type or a body over the limit is refused and
+leaves nothing stored.`;
+
+/** Declares the document routes. */
+export function documentRoutes(deps: { pool: pg.Pool; store: DocumentStore; receiver: ContentReceiver }) {
+  const { store, receiver } = deps;
+  return (r: ApiRouter): void => {
+    r.route(
+      {
+        method: 'post',
+        path: '/v1/documents',
+        operationId: 'uploadDocument',
+        summary: 'Upload a new document',
+        description: uploadDescription,
+        tags: ['documents'],
+        authenticated: true,
+        query: UploadQuery,
+        responses: { 201: { description: 'The document was stored', body: Document, headers: ETagHeader } },
+        problems: [413, 415],
+      },
+      async ({ query, principal, req }) => {
+        const contentType = uploadContentType(req.headers['content-type']);
+        const id = randomUUID();
+        const content = await receiver.receive(id, req, {
+          contentType,
+          contentLength: contentLengthOf(req),
+          declared: { size: query.size, sha256: query.sha256 },
+        });
+        try {
+          const doc = await store.create(
+            id,
+            principal.subject,
+            { title: query.title, tags: query.tags ?? [] },
+            content,
+          );
+          return {
+            status: 201,
+            headers: { ETag: etagOf(doc.version), Location: `/v1/documents/${id}` },
+            body: toView(doc),
+          };
+        } catch (err) {
+          await receiver.discard(content.key);
+          throw err;
+        }
+      },
+    );
+
+    r.route(
+      {
+        method: 'get',
+        path: '/v1/documents',
+        operationId: 'listDocuments',
+        summary: 'List the documents the caller may read (admins: all), filtered, a page at a time',
+        tags: ['documents'],
+        authenticated: true,
+        query: ListDocumentsQuery,
+        responses: { 200: { description: 'One page; follow nextCursor for the next', body: DocumentPage } },
+      },
+      async ({ query, principal }) => ({
+        status: 200,
+        body: await listDocuments(deps.pool, principal, query),
+      }),
+    );
+
+    r.route(
+      {
+        method: 'get',
+        path: '/v1/documents/:id',
+        operationId: 'getDocument',
+        summary: "Read a document's metadata",
+        tags: ['documents'],
+        authenticated: true,
+        params: DocumentId,
+        responses: { 200: { description: 'The document', body: Document, headers: ETagHeader } },
+        problems: [404],
+      },
+      async ({ params, principal }) => {
+        const doc = await store.get(params.id, principal);
+        return { status: 200, headers: { ETag: etagOf(doc.version) }, body: toView(doc) };
+      },
+    );
+
+    r.route(
+      {
+        method: 'patch',
+        path: '/v1/documents/:id',
+        operationId: 'updateDocument',
+        summary: 'Change the title or tags, if the document is still the version read',
+        tags: ['documents'],
+        authenticated: true,
+        params: DocumentId,
+        headers: IfMatchHeader,
+        body: UpdateDocument,
+        responses: { 200: { description: 'The changed document', body: Document, headers: ETagHeader } },
+        problems: [403, 404, 412, 428],
+      },
+      async ({ params, body, principal, req }) => {
+        const version = requiredVersion(req.headers['if-match']);
+        const doc = await store.updateMetadata(params.id, principal, version, body);
+        return { status: 200, headers: { ETag: etagOf(doc.version) }, body: toView(doc) };
+      },
+    );
+
+    r.route(
+      {
+        method: 'delete',
+        path: '/v1/documents/:id',
+        operationId: 'deleteDocument',
+        summary: 'Delete a document (owner or admin); its content is removed by the cleanup',
+        tags: ['documents'],
+        authenticated: true,
+        params: DocumentId,
+        responses: { 204: { description: 'The document was deleted' } },
+        problems: [403, 404, 412],
+      },
+      async ({ params, principal, req }) => {
+        await store.delete(params.id, principal, optionalVersion(req.headers['if-match']));
+        return { status: 204 };
+      },
+    );
+  };
+}

@@ -1,0 +1,86 @@
+/** The Document service process: reads its config, connects, migrates when asked, serves, shuts down on SIGTERM. */
+import {
+  ConfigError,
+  createJwksVerifier,
+  createKafkaPublisher,
+  createLogger,
+  createPgPool,
+  createS3Client,
+  migrateFolder,
+  OutboxListener,
+  OutboxRelay,
+  runService,
+  startTracing,
+} from '@quire/kit';
+import { createApp } from './app.js';
+import { loadConfig } from './config.js';
+import { ContentCleanup } from './content-cleanup.js';
+import { migrationsDir } from './migrations-dir.js';
+import { ObjectStore } from './object-store.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ service: 'document', level: config.base.logLevel });
+  const tracing = startTracing({
+    service: 'document',
+    otlpEndpoint: config.base.otlpEndpoint,
+    sampleRatio: config.base.traceSampleRatio,
+  });
+  const pool = createPgPool({
+    url: config.postgres.url,
+    schema: config.postgres.schema,
+    max: config.postgres.poolSize,
+    applicationName: 'quire-document',
+    logger,
+  });
+  if (config.postgres.migrateOnStart) {
+    const applied = await migrateFolder(pool, config.postgres.schema, migrationsDir);
+    logger.info({ applied, schema: config.postgres.schema }, 'Applied migrations');
+  }
+  const objects = new ObjectStore(createS3Client(config.s3), config.s3.bucket);
+  const publisher = createKafkaPublisher({
+    brokers: config.kafka.brokers,
+    clientId: 'quire-document',
+    logger,
+  });
+  // Commits wake the relay at once; the slow poll only covers a lost listener connection.
+  const relay = new OutboxRelay({ pool, publisher, logger, idleDelayMs: 1_000 });
+  const listener = new OutboxListener({
+    url: config.postgres.url,
+    schema: config.postgres.schema,
+    onCommit: () => relay.wake(),
+    logger,
+  });
+  relay.start();
+  await listener.start();
+  const cleanup = new ContentCleanup({ pool, objects, logger });
+  cleanup.start();
+  const app = createApp({
+    pool,
+    objects,
+    verifier: createJwksVerifier(config.jwt),
+    logger,
+    settings: config.document,
+    environment: config.base.environment,
+  });
+  await runService({
+    config: config.base,
+    logger,
+    app,
+    steps: [
+      { name: 'content cleanup', close: () => cleanup.stop() },
+      { name: 'outbox listener', close: () => listener.stop() },
+      { name: 'outbox relay', close: () => relay.stop() },
+      { name: 'kafka', close: () => publisher.close() },
+      { name: 'postgres', close: () => pool.end() },
+      { name: 's3', close: async () => objects.s3.destroy() },
+      { name: 'tracing', close: () => tracing.shutdown() },
+    ],
+  });
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) console.error(err.message);
+  else console.error('The document service failed to start:', err);
+  process.exit(1);
+});

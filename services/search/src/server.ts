@@ -1,0 +1,83 @@
+/**
+ * The Search service process: reads its config, puts the index alias on the current definition
+ * (reindexing when it changed), consumes document events into the index and serves searches.
+ */
+import {
+  ConfigError,
+  createJwksVerifier,
+  createKafkaPublisher,
+  createLogger,
+  eventTopic,
+  runService,
+  startEventConsumer,
+  startTracing,
+  toMessage,
+} from '@quire/kit';
+import { createApp } from './app.js';
+import { loadConfig } from './config.js';
+import { DocumentIndexer } from './document-indexer.js';
+import { createEngine } from './engines.js';
+import { documentsIndex } from './index-definition.js';
+import { IndexManager } from './index-manager.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ service: 'search', level: config.base.logLevel });
+  const tracing = startTracing({
+    service: 'search',
+    otlpEndpoint: config.base.otlpEndpoint,
+    sampleRatio: config.base.traceSampleRatio,
+  });
+  const engine = createEngine(config.search.kind, config.search.url);
+  const manager = new IndexManager(engine, config.search.indexPrefix, logger);
+  const index = await manager.ensure(documentsIndex);
+  logger.info({ alias: manager.alias, index: index.index, engine: engine.kind }, 'Search index ready');
+  const indexer = new DocumentIndexer(engine, manager.alias, logger);
+  // Events that keep failing go to the dead-letter topic with the error, for inspection and replay.
+  const deadLetters = createKafkaPublisher({
+    brokers: config.kafka.brokers,
+    clientId: 'quire-search',
+    logger,
+  });
+  const consumer = await startEventConsumer({
+    brokers: config.kafka.brokers,
+    clientId: 'quire-search',
+    groupId: 'quire-search',
+    topics: [eventTopic('document')],
+    fromBeginning: true,
+    logger,
+    handle: async (event) => {
+      await indexer.apply(event);
+    },
+    deadLetter: async (event, origin, err) => {
+      const message = toMessage('quire.search.dead-letter', event);
+      message.headers['quire-error'] = err instanceof Error ? err.message : String(err);
+      message.headers['quire-source-topic'] = origin.topic;
+      await deadLetters.publish([message]);
+    },
+  });
+  const app = createApp({
+    engine,
+    alias: manager.alias,
+    verifier: createJwksVerifier(config.jwt),
+    logger,
+    environment: config.base.environment,
+  });
+  await runService({
+    config: config.base,
+    logger,
+    app,
+    steps: [
+      { name: 'kafka consumer', close: () => consumer.stop() },
+      { name: 'kafka', close: () => deadLetters.close() },
+      { name: 'search engine', close: () => engine.close() },
+      { name: 'tracing', close: () => tracing.shutdown() },
+    ],
+  });
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) console.error(err.message);
+  else console.error('The search service failed to start:', err);
+  process.exit(1);
+});

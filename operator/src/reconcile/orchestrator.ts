@@ -14,7 +14,7 @@ import type { Phase, PhaseOutcome, ReconcileDeps, ReconcileScope } from './scope
 import { summarize } from './summary.js';
 import { workloadsPhase } from './workloads.js';
 
-/** The phases in order. Certificates, topics and schemas plug in before workloads as their issues land. */
+/** The phases that need nothing but the caches; the operator adds certificates (see platform-operator.ts). */
 export const defaultPhases: readonly Phase[] = [workloadsPhase];
 
 const notPaused = (generation: number): ConditionInput => ({

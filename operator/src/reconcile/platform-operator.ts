@@ -4,6 +4,8 @@
  * nodes its status is computed from. main.ts and the end-to-end tests both start it from here.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
+import { certificateKind } from '../pki/cert-manager.js';
+import { createCertificateExpiryMetric } from '../pki/expiry-metric.js';
 import { httpRouteKind, nodeKind, ownedKinds, platformKind, podKind } from '../render/kinds.js';
 import { platformLabel } from '../render/labels.js';
 import type { RenderOptions } from '../render/render-context.js';
@@ -15,9 +17,11 @@ import type { Logger } from '../runtime/logger.js';
 import { Manager } from '../runtime/manager.js';
 import type { RuntimeMetrics } from '../runtime/metrics.js';
 import { prune } from '../runtime/prune.js';
-import { keyOf, kinds, resourcePath } from '../runtime/resource-kind.js';
+import { type KubeObject, keyOf, kinds, type ResourceKind, resourcePath } from '../runtime/resource-kind.js';
+import { createCertificatesPhase } from './certificates.js';
 import { createPlatformReconciler } from './orchestrator.js';
 import type { ObjectReader, ObjectWriter } from './scope.js';
+import { workloadsPhase } from './workloads.js';
 
 /** The Platform CRD must be installed before the operator starts; this says how. */
 export const platformCrdRequirement: CrdRequirement = {
@@ -25,25 +29,41 @@ export const platformCrdRequirement: CrdRequirement = {
   install: 'kubectl apply --server-side -f crds/platform.quire.dev_platforms.yaml',
 };
 
-/** True when the Gateway API's HTTPRoute CRD is installed and serves v1. */
-export async function gatewayApiInstalled(client: ApiClient): Promise<boolean> {
-  const name = `${httpRouteKind.plural}.${httpRouteKind.group}`;
+/** True when the CRD of an optional kind (Gateway API, cert-manager) is installed and serves its version. */
+export async function crdServed(client: ApiClient, kind: ResourceKind): Promise<boolean> {
+  const name = `${kind.plural}.${kind.group}`;
   try {
     const crd = await client.request<{ spec?: { versions?: Array<{ name: string; served?: boolean }> } }>(
       'GET',
       resourcePath(kinds.customResourceDefinition, { name }),
     );
-    return crd.spec?.versions?.some((v) => v.name === httpRouteKind.version && v.served) ?? false;
+    return crd.spec?.versions?.some((v) => v.name === kind.version && v.served) ?? false;
   } catch (error) {
     if (isNotFound(error)) return false;
     throw error;
   }
 }
 
+/** True when the Gateway API's HTTPRoute CRD is installed and serves v1. */
+export const gatewayApiInstalled = (client: ApiClient): Promise<boolean> => crdServed(client, httpRouteKind);
+
+/** A GET that answers undefined for 404: for objects outside the caches, such as a user's CA Secret. */
+function fetchFrom(client: ApiClient) {
+  return async (kind: ResourceKind, key: { namespace?: string; name: string }) => {
+    try {
+      return await client.request<KubeObject>('GET', resourcePath(kind, key));
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  };
+}
+
 /** Adds the Platform controller to a manager (before it starts). */
 export function addPlatformController(
   manager: Manager,
   render: Partial<RenderOptions> & { gatewayApi: boolean },
+  optional: { certManager: boolean } = { certManager: false },
 ): Controller {
   // Pods are cached only when they belong to a Platform, so the cache stays small in a busy cluster.
   manager.informers.for(podKind, { labelSelector: platformLabel });
@@ -73,10 +93,20 @@ export function addPlatformController(
       });
     },
   };
+  // Certificates come first: pods then start with their certificate Secret already mounted.
+  const phases = [
+    createCertificatesPhase({
+      expiry: createCertificateExpiryMetric(manager.metrics.registry),
+      fetch: fetchFrom(manager.client),
+    }),
+    workloadsPhase,
+  ];
   return manager.addController({
     name: 'platform',
     for: platformKind,
-    owns: ownedKinds(render),
+    // Secrets (and cert-manager Certificates) are owned, so a deleted or edited certificate wakes its
+    // Platform, but they are not in `ownedKinds`: that list is what the workloads phase prunes.
+    owns: [...ownedKinds(render), kinds.secret, ...(optional.certManager ? [certificateKind] : [])],
     watches: [
       // A pod's readiness and zone feed the status; its Platform is named by its label.
       {
@@ -89,13 +119,10 @@ export function addPlatformController(
       // A node coming or going changes what every Platform can schedule.
       { kind: nodeKind, map: () => platforms.list().map(keyOf) },
     ],
-    reconcile: createPlatformReconciler({
-      reader,
-      writer,
-      status: manager.statusWriter,
-      events: manager.events,
-      render,
-    }),
+    reconcile: createPlatformReconciler(
+      { reader, writer, status: manager.statusWriter, events: manager.events, render },
+      phases,
+    ),
   });
 }
 
@@ -123,12 +150,15 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
   });
-  const gatewayApi = await gatewayApiInstalled(manager.client);
+  const [gatewayApi, certManager] = await Promise.all([
+    gatewayApiInstalled(manager.client),
+    crdServed(manager.client, certificateKind),
+  ]);
   manager.log.info(
-    { gatewayApi },
-    gatewayApi ? 'Found the Gateway API CRDs' : 'Found no Gateway API CRDs, so no HTTPRoutes',
+    { gatewayApi, certManager },
+    `Found ${gatewayApi ? 'the' : 'no'} Gateway API CRDs and ${certManager ? 'the' : 'no'} cert-manager CRDs`,
   );
-  const controller = addPlatformController(manager, { ...options.render, gatewayApi });
+  const controller = addPlatformController(manager, { ...options.render, gatewayApi }, { certManager });
   await manager.start();
   return { manager, controller };
 }

@@ -41,4 +41,19 @@ describe('the status summary', () => {
     expect(summary.conditions[0]).toMatchObject({ status: 'False', reason: 'ReconcileFailed' });
     expect(summary.conditions[0]?.message).toContain('boom');
   });
+
+  it('still looks again when a ready phase asked to, such as for a certificate renewal', () => {
+    const summary = summarize([outcome('True', { requeueAfterMs: 7_200_000 }), outcome('True')], 3);
+    expect(statuses(summary).Ready).toBe('True');
+    expect(summary.requeueAfterMs).toBe(7_200_000);
+  });
+
+  it('looks again at the sooner of a converging recheck and a ready phase\'s request', () => {
+    const summary = summarize([outcome('True', { requeueAfterMs: 1000 }), outcome('False')], 3);
+    expect(summary.requeueAfterMs).toBe(1000);
+  });
+
+  it('does not requeue a ready platform whose phases asked for nothing', () => {
+    expect(summarize([outcome('True')], 3).requeueAfterMs).toBeUndefined();
+  });
 });

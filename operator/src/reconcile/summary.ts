@@ -26,6 +26,9 @@ export function summarize(outcomes: readonly PhaseOutcome[], generation: number,
   const stalledOnes = outcomes.filter((o) => o.stalled);
   const describe = (list: readonly PhaseOutcome[]) =>
     list.map((o) => `${o.condition.type}: ${o.condition.message}`).join('; ');
+  // The soonest time any phase asked to look again (a certificate renewal, say), whatever its state.
+  const phaseRecheck = Math.min(...outcomes.map((o) => o.requeueAfterMs ?? Number.POSITIVE_INFINITY));
+  const within = (ms: number) => Math.min(ms, phaseRecheck);
 
   if (failure) {
     const message = `Reconciling generation ${generation} failed and will be retried: ${failure.message}`;
@@ -63,7 +66,7 @@ export function summarize(outcomes: readonly PhaseOutcome[], generation: number,
     return {
       ready: false,
       stalled: true,
-      requeueAfterMs: stalledRecheckMs,
+      requeueAfterMs: within(stalledRecheckMs),
       conditions: [
         { type: ConditionType.Ready, status: 'False', reason, message, ...at },
         {
@@ -79,10 +82,7 @@ export function summarize(outcomes: readonly PhaseOutcome[], generation: number,
   }
   if (notTrue.length > 0) {
     const message = describe(notTrue);
-    const recheck = Math.min(
-      convergingRecheckMs,
-      ...notTrue.map((o) => o.requeueAfterMs ?? convergingRecheckMs),
-    );
+    const recheck = within(convergingRecheckMs);
     return {
       ready: false,
       stalled: false,
@@ -110,6 +110,7 @@ export function summarize(outcomes: readonly PhaseOutcome[], generation: number,
   return {
     ready: true,
     stalled: false,
+    ...(Number.isFinite(phaseRecheck) ? { requeueAfterMs: phaseRecheck } : {}),
     conditions: [
       { type: ConditionType.Ready, status: 'True', reason: ConditionReason.Reconciled, message, ...at },
       {

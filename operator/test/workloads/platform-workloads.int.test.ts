@@ -56,6 +56,20 @@ describe('a Platform reconciled into its workloads', () => {
     expect(seconds).toBeLessThan(60);
   });
 
+  it('issues each service its certificate Secret before its pods start, and reports the expiries', async () => {
+    const platform = await getObject(platformKind, ns.name, 'quire');
+    const status = platform?.status as
+      | { conditions?: Array<{ type: string; status: string }>; certificates?: Array<{ secretName: string }> }
+      | undefined;
+    expect(status?.conditions?.find((c) => c.type === 'CertificatesReady')?.status).toBe('True');
+    for (const service of serviceNames) {
+      const secret = await getObject(kinds.secret, ns.name, `quire-${service}-tls`);
+      expect(secret?.type, `the ${service} certificate Secret`).toBe('kubernetes.io/tls');
+      expect(secret?.metadata.ownerReferences?.[0]?.uid).toBe(platform?.metadata.uid);
+      expect(status?.certificates?.map((c) => c.secretName)).toContain(`quire-${service}-tls`);
+    }
+  });
+
   it("runs each service with the seed's replica count, spread evenly over the three zones, in a restricted namespace", async () => {
     const nodes = new Map((await listObjects(nodeKind, undefined)).map((n) => [n.metadata.name, n]));
     for (const service of serviceNames) {

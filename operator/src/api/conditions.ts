@@ -55,6 +55,14 @@ export const ConditionReason = {
   Migrating: 'Migrating',
   /** A migration failed; the message names the service and the migration. */
   MigrationFailed: 'MigrationFailed',
+  /** An applied migration was edited or removed; it is never re-run, and a person must restore it. */
+  MigrationChanged: 'MigrationChanged',
+  // Ordering
+  /** The phase waits for an earlier one (workloads roll out only onto migrated schemas). */
+  WaitingForDependency: 'WaitingForDependency',
+  // Deletion
+  /** The Platform is being deleted and its external state is being retained or removed. */
+  Finalizing: 'Finalizing',
   // Pause
   /** spec.paused is true. */
   Paused: 'Paused',

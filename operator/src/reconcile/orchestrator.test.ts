@@ -149,3 +149,75 @@ describe('the Platform reconciler', () => {
     expect(cluster.events.at(-1)).toMatchObject({ type: 'Warning', reason: 'Stalled' });
   });
 });
+
+describe('the Platform reconciler with external state', () => {
+  const outcome = (type: string, status: 'True' | 'False') => ({
+    condition: {
+      type,
+      status,
+      reason: status === 'True' ? 'Reconciled' : 'Migrating',
+      message: `${type} ${status}`,
+    },
+  });
+  function external(schemasStatus: 'True' | 'False', cleanupDone: boolean[]) {
+    const ran: string[] = [];
+    const schemas: Phase = {
+      name: 'schemas',
+      conditionType: 'SchemasReady',
+      run: async () => outcome('SchemasReady', schemasStatus),
+      cleanup: async () => {
+        ran.push('cleanup');
+        const done = cleanupDone.shift() ?? true;
+        return {
+          done,
+          message: done ? 'kept the schemas' : 'PostgreSQL is unreachable',
+          requeueAfterMs: 5000,
+        };
+      },
+    };
+    const workloads: Phase = {
+      name: 'workloads',
+      conditionType: 'WorkloadsReady',
+      requires: ['SchemasReady'],
+      run: async () => {
+        ran.push('workloads');
+        return outcome('WorkloadsReady', 'True');
+      },
+    };
+    return { ran, phases: [schemas, workloads] };
+  }
+
+  it('adds the finalizer before any phase touches external state', async () => {
+    const { cluster, platform } = setUp();
+    await createPlatformReconciler(cluster.deps(), external('True', []).phases)(key, ctx);
+    expect(platform().metadata.finalizers).toEqual(['platform.quire.dev/external-state']);
+    expect(cluster.writes[0]).toBe('finalizer+ platform.quire.dev/external-state');
+  });
+
+  it('rolls nothing out while the schemas are not migrated, and says what it waits for', async () => {
+    const { cluster, condition } = setUp();
+    const { ran, phases } = external('False', []);
+    await createPlatformReconciler(cluster.deps(), phases)(key, ctx);
+    expect(ran).not.toContain('workloads');
+    expect(condition('WorkloadsReady')).toMatchObject({ status: 'False', reason: 'WaitingForDependency' });
+    expect(condition('WorkloadsReady')?.message).toContain('Waiting for SchemasReady');
+  });
+
+  it('holds a deleted Platform until every cleanup is done, then releases it', async () => {
+    const { cluster, platform } = setUp();
+    const { ran, phases } = external('True', [false, true]);
+    const reconcile = createPlatformReconciler(cluster.deps(), phases);
+    await reconcile(key, ctx);
+    platform().metadata.deletionTimestamp = '2026-01-01T00:00:00Z';
+    expect(await reconcile(key, ctx)).toEqual({ requeueAfterMs: 5000 });
+    expect(platform().metadata.finalizers).toEqual(['platform.quire.dev/external-state']);
+    expect(condition(platform(), 'Ready')).toMatchObject({ status: 'False', reason: 'Finalizing' });
+    expect(await reconcile(key, ctx)).toBeUndefined();
+    expect(platform().metadata.finalizers).toEqual([]);
+    expect(ran.filter((r) => r === 'cleanup')).toHaveLength(2);
+  });
+});
+
+function condition(object: KubeObject, type: string) {
+  return findCondition((object.status as Status | undefined)?.conditions, type);
+}

@@ -10,6 +10,7 @@ import { platformKind } from '../render/kinds.js';
 import { type ConditionInput, findCondition } from '../runtime/conditions.js';
 import { type Reconciler, TerminalError } from '../runtime/controller.js';
 import type { Status } from '../runtime/status-writer.js';
+import { ensureFinalizer, finalize } from './finalize.js';
 import type { Phase, PhaseOutcome, ReconcileDeps, ReconcileScope } from './scope.js';
 import { summarize } from './summary.js';
 import { workloadsPhase } from './workloads.js';
@@ -31,14 +32,17 @@ export function createPlatformReconciler(
   phases: readonly Phase[] = defaultPhases,
 ): Reconciler {
   return async (key, ctx) => {
-    const object = deps.reader.get(platformKind, key);
-    // Gone, or going: everything it owns carries its ownerReference, so garbage collection does the rest.
-    if (!object || object.metadata.deletionTimestamp) return undefined;
+    const cached = deps.reader.get(platformKind, key);
+    if (!cached) return undefined;
+    // Going: what it owns in the cluster carries its ownerReference, so garbage collection removes it;
+    // what lives outside (topics, schemas) is retained or removed behind the finalizer.
+    if (cached.metadata.deletionTimestamp) return finalize(cached, phases, deps, ctx.log);
+    let object = cached;
     const generation = object.metadata.generation ?? 0;
     const at = { observedGeneration: generation };
     const before = (object.status as Status | undefined)?.conditions;
 
-    const parsed = parsePlatform(object);
+    const parsed = parsePlatform(cached);
     if (!parsed.ok) {
       const message = `The spec is invalid; fix it and apply again:\n${describeProblems(parsed.problems)}`;
       const reason = ConditionReason.ReconcileFailed;
@@ -87,6 +91,8 @@ export function createPlatformReconciler(
       return undefined;
     }
 
+    // Before anything is created outside the cluster, so nothing there can outlive the Platform unnoticed.
+    object = await ensureFinalizer(object, phases, deps);
     let current = object;
     if (!findCondition(before, ConditionType.Ready)) {
       const first: ConditionInput = {
@@ -114,6 +120,20 @@ export function createPlatformReconciler(
     const outcomes: PhaseOutcome[] = [];
     let failure: Error | undefined;
     for (const phase of phases) {
+      const waitingFor = phase.requires
+        ?.map((type) => outcomes.find((o) => o.condition.type === type))
+        .find((o) => o !== undefined && o.condition.status !== 'True');
+      if (waitingFor) {
+        outcomes.push({
+          condition: {
+            type: phase.conditionType,
+            status: 'False',
+            reason: ConditionReason.WaitingForDependency,
+            message: `Waiting for ${waitingFor.condition.type} before changing anything: ${waitingFor.condition.message}`,
+          },
+        });
+        continue;
+      }
       try {
         outcomes.push(await phase.run(scope));
       } catch (error) {

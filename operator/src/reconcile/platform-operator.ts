@@ -4,6 +4,10 @@
  * nodes its status is computed from. main.ts and the end-to-end tests both start it from here.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
+import { ConditionType } from '../api/index.js';
+import { createExternalMetrics } from '../external/external-metrics.js';
+import { loadMigrationBundle, type MigrationBundle } from '../external/migration-bundle.js';
+import { cachedSecretSource } from '../external/secret-source.js';
 import { certificateKind } from '../pki/cert-manager.js';
 import { createCertificateExpiryMetric } from '../pki/expiry-metric.js';
 import { httpRouteKind, nodeKind, ownedKinds, platformKind, podKind } from '../render/kinds.js';
@@ -19,8 +23,11 @@ import type { RuntimeMetrics } from '../runtime/metrics.js';
 import { prune } from '../runtime/prune.js';
 import { type KubeObject, keyOf, kinds, type ResourceKind, resourcePath } from '../runtime/resource-kind.js';
 import { createCertificatesPhase } from './certificates.js';
+import { jsonPatchFinalizers } from './finalizer-writer.js';
 import { createPlatformReconciler } from './orchestrator.js';
+import { createSchemasPhase } from './schemas.js';
 import type { ObjectReader, ObjectWriter } from './scope.js';
+import { createTopicsPhase } from './topics.js';
 import { workloadsPhase } from './workloads.js';
 
 /** The Platform CRD must be installed before the operator starts; this says how. */
@@ -63,7 +70,7 @@ function fetchFrom(client: ApiClient) {
 export function addPlatformController(
   manager: Manager,
   render: Partial<RenderOptions> & { gatewayApi: boolean },
-  optional: { certManager: boolean } = { certManager: false },
+  external: { certManager: boolean; migrations: MigrationBundle },
 ): Controller {
   // Pods are cached only when they belong to a Platform, so the cache stays small in a busy cluster.
   manager.informers.for(podKind, { labelSelector: platformLabel });
@@ -93,20 +100,25 @@ export function addPlatformController(
       });
     },
   };
-  // Certificates come first: pods then start with their certificate Secret already mounted.
+  const secrets = cachedSecretSource(manager.client, reader);
+  const metrics = createExternalMetrics(manager.metrics.registry);
+  // Certificates first, so pods start with their certificate mounted; topics and schemas before the
+  // workloads, which roll out only once every schema is migrated (a new spec.version migrates first).
   const phases = [
     createCertificatesPhase({
       expiry: createCertificateExpiryMetric(manager.metrics.registry),
       fetch: fetchFrom(manager.client),
     }),
-    workloadsPhase,
+    createTopicsPhase({ secrets, metrics }),
+    createSchemasPhase({ secrets, metrics, migrations: external.migrations }),
+    { ...workloadsPhase, requires: [ConditionType.SchemasReady] },
   ];
   return manager.addController({
     name: 'platform',
     for: platformKind,
     // Secrets (and cert-manager Certificates) are owned, so a deleted or edited certificate wakes its
     // Platform, but they are not in `ownedKinds`: that list is what the workloads phase prunes.
-    owns: [...ownedKinds(render), kinds.secret, ...(optional.certManager ? [certificateKind] : [])],
+    owns: [...ownedKinds(render), kinds.secret, ...(external.certManager ? [certificateKind] : [])],
     watches: [
       // A pod's readiness and zone feed the status; its Platform is named by its label.
       {
@@ -120,7 +132,14 @@ export function addPlatformController(
       { kind: nodeKind, map: () => platforms.list().map(keyOf) },
     ],
     reconcile: createPlatformReconciler(
-      { reader, writer, status: manager.statusWriter, events: manager.events, render },
+      {
+        reader,
+        writer,
+        status: manager.statusWriter,
+        events: manager.events,
+        finalizers: jsonPatchFinalizers(manager.client, platformKind),
+        render,
+      },
       phases,
     ),
   });
@@ -150,15 +169,21 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
   });
-  const [gatewayApi, certManager] = await Promise.all([
+  // The packaged migrations are read once, so a missing or edited bundle stops the start-up.
+  const [gatewayApi, certManager, migrations] = await Promise.all([
     gatewayApiInstalled(manager.client),
     crdServed(manager.client, certificateKind),
+    loadMigrationBundle(),
   ]);
   manager.log.info(
     { gatewayApi, certManager },
     `Found ${gatewayApi ? 'the' : 'no'} Gateway API CRDs and ${certManager ? 'the' : 'no'} cert-manager CRDs`,
   );
-  const controller = addPlatformController(manager, { ...options.render, gatewayApi }, { certManager });
+  const controller = addPlatformController(
+    manager,
+    { ...options.render, gatewayApi },
+    { certManager, migrations },
+  );
   await manager.start();
   return { manager, controller };
 }

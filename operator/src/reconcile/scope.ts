@@ -4,6 +4,7 @@
  * implement them in the operator; unit tests use in-memory fakes of the same interfaces.
  */
 import type { Platform } from '../api/index.js';
+import type { CleanupOutcome } from '../external/release-annotations.js';
 import type { RenderOptions } from '../render/render-context.js';
 import type { ApplyOutcome, Owner } from '../runtime/apply.js';
 import type { ConditionInput } from '../runtime/conditions.js';
@@ -42,6 +43,12 @@ export interface StatusUpdater {
   ): Promise<KubeObject | undefined>;
 }
 
+/** Adds and removes the Platform's finalizer, with a precondition so a stale copy never overwrites. */
+export interface FinalizerWriter {
+  add(object: KubeObject, finalizer: string): Promise<KubeObject>;
+  remove(object: KubeObject, finalizer: string): Promise<void>;
+}
+
 /** Records Kubernetes Events in the background. */
 export interface EventSink {
   record(kind: ResourceKind, regarding: KubeObject, event: EventInput): void;
@@ -52,6 +59,8 @@ export interface ReconcileDeps {
   writer: ObjectWriter;
   status: StatusUpdater;
   events: EventSink;
+  /** Needed once a phase keeps state outside the cluster (it has a `cleanup`). */
+  finalizers?: FinalizerWriter;
   render: Partial<RenderOptions>;
   now?: () => Date;
 }
@@ -84,5 +93,9 @@ export interface Phase {
   readonly name: string;
   /** The condition type the phase reports (WorkloadsReady, ...). */
   readonly conditionType: string;
+  /** Condition types of earlier phases that must be True before this one runs. */
+  readonly requires?: readonly string[];
   run(scope: ReconcileScope): Promise<PhaseOutcome>;
+  /** Retains or removes what the phase keeps outside the cluster, while the Platform is being deleted. */
+  cleanup?(scope: ReconcileScope): Promise<CleanupOutcome>;
 }

@@ -48,7 +48,7 @@ describe('the status summary', () => {
     expect(summary.requeueAfterMs).toBe(7_200_000);
   });
 
-  it('looks again at the sooner of a converging recheck and a ready phase\'s request', () => {
+  it("looks again at the sooner of a converging recheck and a ready phase's request", () => {
     const summary = summarize([outcome('True', { requeueAfterMs: 1000 }), outcome('False')], 3);
     expect(summary.requeueAfterMs).toBe(1000);
   });

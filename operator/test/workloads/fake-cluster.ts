@@ -5,7 +5,7 @@
  */
 
 import type { ObjectReader, ObjectWriter, ReconcileDeps, StatusUpdater } from '../../src/reconcile/scope.js';
-import { nodeKind, podKind } from '../../src/render/kinds.js';
+import { nodeKind, platformKind, podKind } from '../../src/render/kinds.js';
 import type { ApiClient } from '../../src/runtime/api-client.js';
 import type { ApplyOutcome, Owner } from '../../src/runtime/apply.js';
 import { canonicalJson } from '../../src/runtime/desired-hash.js';
@@ -13,6 +13,7 @@ import type { EventInput } from '../../src/runtime/event-recorder.js';
 import { controllerReference } from '../../src/runtime/ownership.js';
 import {
   type KubeObject,
+  keyOf,
   keyString,
   kindName,
   kinds,
@@ -180,6 +181,19 @@ export class FakeCluster implements ObjectReader, ObjectWriter, StatusUpdater {
       writer: this,
       status: this,
       events: { record: (_k, _o, e) => this.events.push(e) },
+      finalizers: {
+        add: async (object, finalizer) => {
+          this.writes.push(`finalizer+ ${finalizer}`);
+          const stored = this.get(platformKind, keyOf(object)) ?? object;
+          stored.metadata.finalizers = [...(stored.metadata.finalizers ?? []), finalizer];
+          return stored;
+        },
+        remove: async (object, finalizer) => {
+          this.writes.push(`finalizer- ${finalizer}`);
+          const stored = this.get(platformKind, keyOf(object));
+          if (stored) stored.metadata.finalizers = stored.metadata.finalizers?.filter((f) => f !== finalizer);
+        },
+      },
       render,
       now: () => this.now,
     };

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import { stackSetting, waitFor } from '@quire/dev';
-import { platformCrd } from '../../src/api/index.js';
+import { defaultTopicSpecs, platformCrd } from '../../src/api/index.js';
 import { type Operator, startOperator } from '../../src/reconcile/platform-operator.js';
 import { platformKind } from '../../src/render/kinds.js';
 import { ApiClient, isNotFound } from '../../src/runtime/api-client.js';
@@ -113,10 +113,63 @@ export async function settled(
   );
 }
 
-/** The Secrets the minimal sample references, with throwaway values. */
+/** Stops the operator after deleting the namespace's Platforms, so their finalizers are released first. */
+export async function stopTestOperator(
+  operator: Operator | undefined,
+  namespace: string | undefined,
+): Promise<void> {
+  if (operator && namespace) {
+    const platforms = await listObjects(platformKind, namespace);
+    for (const p of platforms) {
+      await client
+        .request('DELETE', resourcePath(platformKind, { namespace, name: p.metadata.name }))
+        .catch(() => undefined);
+    }
+    await waitFor(
+      `the Platforms in ${namespace} to be deleted`,
+      async () => ((await listObjects(platformKind, namespace)).length === 0 ? true : undefined),
+      { timeoutMs: 60_000 },
+    );
+  }
+  await operator?.manager.stop();
+}
+
+const localPostgres = () => new URL(stackSetting('QUIRE_POSTGRES_URL'));
+
+/**
+ * Points a sample at the local stack, so the topics and schemas phases reach a real Kafka and
+ * PostgreSQL: the stack's broker (one node, so replication factor 1), its PostgreSQL without TLS, and
+ * the Delete policy, so a test's topics and schemas go with its Platform.
+ */
+export function onLocalStack(manifest: Manifest): void {
+  const pg = localPostgres();
+  manifest.spec.kafka = {
+    ...manifest.spec.kafka,
+    bootstrapServers: stackSetting('QUIRE_KAFKA_BROKERS').split(','),
+    topics: defaultTopicSpecs().map((t) => ({
+      ...t,
+      replicationFactor: 1,
+      config: { ...t.config, 'min.insync.replicas': '1' },
+    })),
+  };
+  manifest.spec.postgres = {
+    ...manifest.spec.postgres,
+    host: pg.hostname,
+    port: Number(pg.port),
+    database: pg.pathname.slice(1),
+    sslMode: 'disable',
+  };
+  manifest.spec.deletionPolicy = { topics: 'Delete', schemas: 'Delete' };
+}
+
+/** The Secrets the minimal sample references: the local stack's PostgreSQL superuser, throwaway storage keys. */
 export async function createSampleSecrets(namespace: string): Promise<void> {
+  const pg = localPostgres();
   const secrets = {
-    'quire-postgres-admin': { username: 'quire_admin', password: 'not-a-real-password' },
+    'quire-postgres-admin': {
+      username: decodeURIComponent(pg.username),
+      password: decodeURIComponent(pg.password),
+    },
     'quire-object-storage': { 'access-key-id': 'test-access-key', 'secret-access-key': 'test-secret-key' },
   };
   for (const [name, stringData] of Object.entries(secrets)) {
@@ -133,6 +186,7 @@ export async function applyPlatform(
 ): Promise<KubeObject> {
   const manifest = sampleManifest('platform-minimal');
   manifest.metadata = { ...manifest.metadata, namespace };
+  onLocalStack(manifest);
   edit(manifest);
   return client.request<KubeObject>(
     'PATCH',

@@ -16,6 +16,7 @@ import {
   kubectl,
   listObjects,
   startTestOperator,
+  stopTestOperator,
   waitForCondition,
 } from './operator-fixtures.js';
 
@@ -72,7 +73,7 @@ describe('a Platform routed from a Gateway', () => {
     operator = await startTestOperator(ns.name);
   });
   afterAll(async () => {
-    await operator?.manager.stop();
+    await stopTestOperator(operator, ns?.name);
     await ns?.dispose();
   });
 

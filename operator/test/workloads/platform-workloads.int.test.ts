@@ -20,6 +20,7 @@ import {
   settled,
   sleep,
   startTestOperator,
+  stopTestOperator,
   waitForCondition,
 } from './operator-fixtures.js';
 
@@ -41,7 +42,7 @@ describe('a Platform reconciled into its workloads', () => {
     operator = await startTestOperator(ns.name);
   });
   afterAll(async () => {
-    await operator?.manager.stop();
+    await stopTestOperator(operator, ns?.name);
     await ns?.dispose();
   });
 
@@ -67,6 +68,19 @@ describe('a Platform reconciled into its workloads', () => {
       expect(secret?.type, `the ${service} certificate Secret`).toBe('kubernetes.io/tls');
       expect(secret?.metadata.ownerReferences?.[0]?.uid).toBe(platform?.metadata.uid);
       expect(status?.certificates?.map((c) => c.secretName)).toContain(`quire-${service}-tls`);
+    }
+  });
+
+  it('creates the Kafka topics and migrates each schema before the workloads, with a database login per service', async () => {
+    const platform = await getObject(platformKind, ns.name, 'quire');
+    const conditions = (platform?.status as { conditions?: Array<{ type: string; status: string }> })?.conditions;
+    for (const type of ['TopicsReady', 'SchemasReady', 'WorkloadsReady']) {
+      expect(conditions?.find((c) => c.type === type)?.status, type).toBe('True');
+    }
+    expect(platform?.metadata.finalizers).toContain('platform.quire.dev/external-state');
+    for (const service of serviceNames.filter((s) => serviceCatalogue[s].hasSchema)) {
+      const login = await getObject(kinds.secret, ns.name, `quire-${service}-postgres`);
+      expect(Object.keys((login?.data as Record<string, string>) ?? {}).sort(), service).toEqual(['password', 'username']);
     }
   });
 

@@ -19,6 +19,7 @@ import {
   getObject,
   listObjects,
   startTestOperator,
+  stopTestOperator,
   waitForCondition,
 } from './operator-fixtures.js';
 
@@ -101,7 +102,7 @@ describe('a Platform that loses the nodes of one zone', () => {
   });
   afterAll(async () => {
     await restoreNodes(zoneC);
-    await operator?.manager.stop();
+    await stopTestOperator(operator, ns?.name);
     await ns?.dispose();
   });
 

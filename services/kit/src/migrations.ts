@@ -112,7 +112,12 @@ export const migrationLockKey = (schema: string): string => `quire.migrate.${sch
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function lock(client: pg.ClientBase, schema: string, waitMs: number | undefined): Promise<void> {
+/**
+ * Takes the migration lock of `schema` on this session: waits as long as it takes without `waitMs`,
+ * else throws MigrationLockBusyError after it. Session-level, so it ends with the session; re-entrant
+ * within a session, each take needing its own `unlockMigrations`.
+ */
+export async function lockMigrations(client: pg.ClientBase, schema: string, waitMs?: number): Promise<void> {
   const key = migrationLockKey(schema);
   if (waitMs === undefined) {
     await client.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
@@ -130,6 +135,13 @@ async function lock(client: pg.ClientBase, schema: string, waitMs: number | unde
     if (left <= 0) throw new MigrationLockBusyError(schema, waitMs);
     await sleep(Math.min(200, left));
   }
+}
+
+/** Releases one take of the migration lock; a broken session has lost the lock already, so errors are ignored. */
+export async function unlockMigrations(client: pg.ClientBase, schema: string): Promise<void> {
+  await client
+    .query('SELECT pg_advisory_unlock(hashtext($1))', [migrationLockKey(schema)])
+    .catch(() => undefined);
 }
 
 /** The migrations recorded as applied in `schema`, oldest first; none when the table does not exist. */
@@ -161,7 +173,7 @@ export async function migrate(
     if (i > 0 && sorted[i - 1]?.version === f.version)
       throw new Error(`Two migrations have version ${f.version}`);
   });
-  await lock(client, schema, options.lockWaitMs);
+  await lockMigrations(client, schema, options.lockWaitMs);
   try {
     // Before SET ROLE: creating a schema needs CREATE on the database, which a service role lacks.
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
@@ -206,9 +218,7 @@ export async function migrate(
   } finally {
     // On a broken connection these fail too, and PostgreSQL drops the session's lock with it.
     if (options.role !== undefined) await client.query('RESET ROLE').catch(() => undefined);
-    await client
-      .query('SELECT pg_advisory_unlock(hashtext($1))', [migrationLockKey(schema)])
-      .catch(() => undefined);
+    await unlockMigrations(client, schema);
   }
 }
 

@@ -73,14 +73,18 @@ describe('a Platform reconciled into its workloads', () => {
 
   it('creates the Kafka topics and migrates each schema before the workloads, with a database login per service', async () => {
     const platform = await getObject(platformKind, ns.name, 'quire');
-    const conditions = (platform?.status as { conditions?: Array<{ type: string; status: string }> })?.conditions;
+    const conditions = (platform?.status as { conditions?: Array<{ type: string; status: string }> })
+      ?.conditions;
     for (const type of ['TopicsReady', 'SchemasReady', 'WorkloadsReady']) {
       expect(conditions?.find((c) => c.type === type)?.status, type).toBe('True');
     }
     expect(platform?.metadata.finalizers).toContain('platform.quire.dev/external-state');
     for (const service of serviceNames.filter((s) => serviceCatalogue[s].hasSchema)) {
       const login = await getObject(kinds.secret, ns.name, `quire-${service}-postgres`);
-      expect(Object.keys((login?.data as Record<string, string>) ?? {}).sort(), service).toEqual(['password', 'username']);
+      expect(Object.keys((login?.data as Record<string, string>) ?? {}).sort(), service).toEqual([
+        'password',
+        'username',
+      ]);
     }
   });
 

@@ -3,3 +3,4 @@ export * from './api/index.js';
 export { type Operator, type OperatorOptions, startOperator } from './reconcile/platform-operator.js';
 export { type DesiredObject, desiredWorkloads } from './render/desired-workloads.js';
 export type { RenderOptions } from './render/render-context.js';
+export { platformAnnotations } from './pki/annotations.js';

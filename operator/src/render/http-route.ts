@@ -15,7 +15,7 @@ import type { RenderContext } from './render-context.js';
 export const publicPaths: Readonly<Partial<Record<ServiceName, readonly string[]>>> = {
   auth: ['/v1/auth', servicePaths.jwks],
   user: ['/v1/users'],
-  document: ['/v1/documents'],
+  document: ['/v1/documents', '/v1/exports'],
   search: ['/v1/search'],
 };
 

@@ -1,0 +1,220 @@
+// The user half of the CLI, run as a subprocess against Auth, Document and Search started in-process
+// behind a stand-in gateway: login, upload, search, download, share, delete, export, logout.
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliOptions, quire, quireJson } from './fixtures/run-cli.js';
+import { type Services, startServices } from './fixtures/services.js';
+
+let services: Services;
+let home: string;
+let work: string;
+const email = `cli.${Date.now().toString(36)}@example.com`;
+const password = 'correct horse battery staple';
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const as = (): CliOptions => ({ env: { XDG_CONFIG_HOME: home, QUIRE_SERVER: services.url } });
+const credentialsFile = () => join(home, 'quire', 'credentials.json');
+
+interface Doc {
+  id: string;
+  title: string;
+  size: number;
+  sha256: string;
+  tags: string[];
+  shares: Array<{ userId: string; permission: string }>;
+}
+
+beforeAll(async () => {
+  services = await startServices();
+  home = mkdtempSync(join(tmpdir(), 'quire-cli-home-'));
+  work = mkdtempSync(join(tmpdir(), 'quire-cli-work-'));
+});
+afterAll(async () => {
+  await services?.close();
+  for (const dir of [home, work]) if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function signUpAnother(): Promise<string> {
+  const res = await fetch(`${services.url}/v1/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: `other.${Date.now().toString(36)}@example.com`, password }),
+  });
+  return ((await res.json()) as { accountId: string }).accountId;
+}
+
+describe('a platform user with the quire CLI', () => {
+  it('signs up and logs in, and the session is stored readable by the user alone (file 0600, folder 0700)', async () => {
+    const result = await quire(['login', '--sign-up', '--email', email, '--password-stdin'], {
+      ...as(),
+      input: `${password}\n`,
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`as ${email}`);
+    expect(statSync(credentialsFile()).mode & 0o777).toBe(0o600);
+    expect(statSync(join(home, 'quire')).mode & 0o777).toBe(0o700);
+    const saved = JSON.parse(readFileSync(credentialsFile(), 'utf8'));
+    expect(saved).toMatchObject({
+      server: services.url,
+      email,
+      accessToken: expect.any(String),
+      refreshToken: expect.any(String),
+    });
+
+    const again = await quire(['login', '-e', email, '--password-stdin'], { ...as(), input: password });
+    expect(again.code, again.stderr).toBe(0);
+  });
+
+  it('is told the email or password is wrong, with exit code 1, when the password is wrong', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'quire-cli-other-'));
+    const result = await quire(['login', '-e', email, '--password-stdin'], {
+      env: { XDG_CONFIG_HOME: other, QUIRE_SERVER: services.url },
+      input: 'not the password',
+    });
+    rmSync(other, { recursive: true, force: true });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('The email or password is wrong');
+  });
+
+  let textId = '';
+  it('uploads a text document, finds it with quire search, and reads it with docs get and docs list', async () => {
+    const file = join(work, 'airships.md');
+    writeFileSync(file, '# Airships\nThe zeppelin division grew its revenue this quarter.\n');
+    const doc = await quireJson<Doc>(
+      ['docs', 'upload', file, '--title', 'Airship report', '--tag', 'finance,airships'],
+      as(),
+    );
+    expect(doc).toMatchObject({ title: 'Airship report', tags: ['finance', 'airships'] });
+    textId = doc.id;
+
+    let found: { items: Array<{ id: string; title: string; highlights: Record<string, string[]> }> } = {
+      items: [],
+    };
+    for (let i = 0; i < 60 && !found.items.some((d) => d.id === textId); i++) {
+      found = await quireJson(['search', 'zeppelin'], as());
+      if (!found.items.length) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(found.items.map((d) => d.id)).toContain(textId);
+    expect(Object.keys(found.items[0] ?? {})).toEqual(
+      expect.arrayContaining(['id', 'title', 'updatedAt', 'highlights']),
+    );
+
+    const table = await quire(['search', 'zeppelin'], as());
+    expect(table.stdout).toMatch(/^ID\s+TITLE\s+UPDATED\s+MATCH/);
+    expect(table.stdout).toContain('Airship report');
+
+    const got = await quireJson<Doc>(['docs', 'get', textId], as());
+    expect(Object.keys(got).sort()).toEqual(
+      [
+        'contentType',
+        'createdAt',
+        'id',
+        'ownerId',
+        'sha256',
+        'shares',
+        'size',
+        'tags',
+        'title',
+        'updatedAt',
+        'version',
+      ].sort(),
+    );
+    const page = await quireJson<{ items: Doc[]; nextCursor?: string }>(
+      ['docs', 'list', '--tag', 'airships'],
+      as(),
+    );
+    expect(page.items.map((d) => d.id)).toEqual([textId]);
+
+    const printed = await quire(['docs', 'download', textId, '-'], as());
+    expect(printed.code, printed.stderr).toBe(0);
+    expect(printed.stdout).toBe(readFileSync(file, 'utf8'));
+  });
+
+  it('downloads a 3 MB binary document byte-identical to what it uploaded', async () => {
+    const bytes = randomBytes(3 * 1024 * 1024);
+    const file = join(work, 'noise.png');
+    writeFileSync(file, bytes);
+    const doc = await quireJson<Doc>(['docs', 'upload', file], as());
+    expect(doc).toMatchObject({ title: 'noise.png', size: bytes.length, sha256: sha256(bytes) });
+
+    const dest = join(work, 'downloaded.png');
+    const result = await quire(['docs', 'download', doc.id, dest], as());
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('verified');
+    expect(sha256(readFileSync(dest))).toBe(sha256(bytes));
+
+    const again = await quire(['docs', 'download', doc.id, dest], as());
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('--force');
+  });
+
+  it('shares a document with another user for writing, and --revoke takes it back', async () => {
+    const other = await signUpAnother();
+    const shared = await quireJson<Doc>(['docs', 'share', textId, other, '--permission', 'write'], as());
+    expect(shared.shares).toEqual([{ userId: other, permission: 'write' }]);
+    const revoked = await quireJson<Doc>(['docs', 'share', textId, other, '--revoke'], as());
+    expect(revoked.shares).toEqual([]);
+  });
+
+  it('renews an expired access token with the refresh token, without asking to log in again', async () => {
+    const saved = JSON.parse(readFileSync(credentialsFile(), 'utf8'));
+    writeFileSync(
+      credentialsFile(),
+      JSON.stringify({ ...saved, accessToken: 'expired', expiresAt: '2000-01-01T00:00:00Z' }),
+      { mode: 0o600 },
+    );
+    const result = await quire(['docs', 'get', textId], as());
+    expect(result.code, result.stderr).toBe(0);
+    const renewed = JSON.parse(readFileSync(credentialsFile(), 'utf8'));
+    expect(renewed.refreshToken).not.toBe(saved.refreshToken);
+    expect(statSync(credentialsFile()).mode & 0o777).toBe(0o600);
+  });
+
+  it('deletes a document with docs rm, after which docs get exits 1 with Not found', async () => {
+    const rm = await quire(['docs', 'rm', textId], as());
+    expect(rm.code, rm.stderr).toBe(0);
+    const gone = await quire(['docs', 'get', textId], as());
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toContain('Not found');
+  });
+
+  it('requests an export and shows its status; with no Export service running it times out with exit code 1 and says how to check later', async () => {
+    const requested = await quireJson<{ id: string; status: string; format: string }>(
+      ['export', '--no-wait', '--format', 'json'],
+      as(),
+    );
+    expect(requested).toMatchObject({ status: 'requested', format: 'json' });
+    expect(Object.keys(requested)).toEqual(
+      expect.arrayContaining(['id', 'ownerId', 'requestedBy', 'createdAt']),
+    );
+
+    const waited = await quire(['export', '--id', requested.id, '--timeout', '3s'], as());
+    expect(waited.code).toBe(1);
+    expect(waited.stderr).toContain(`Export ${requested.id} is still requested after 3s`);
+    expect(waited.stderr).toContain(`quire export --id ${requested.id}`);
+  });
+
+  it('refuses plain http to a host other than loopback with exit code 2', async () => {
+    const result = await quire(['docs', 'list', '--server', 'http://quire.example.com'], as());
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Use https://quire.example.com');
+  });
+
+  it('logs out: the session ends on the server, the file is removed, and reads then say to log in', async () => {
+    const saved = JSON.parse(readFileSync(credentialsFile(), 'utf8'));
+    const result = await quire(['logout'], as());
+    expect(result.code, result.stderr).toBe(0);
+    expect(() => statSync(credentialsFile())).toThrow();
+    const refresh = await fetch(`${services.url}/v1/auth/refresh`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refreshToken: saved.refreshToken }),
+    });
+    expect(refresh.status).toBe(401);
+    const list = await quire(['docs', 'list'], as());
+    expect(list.code).toBe(1);
+    expect(list.stderr).toContain('quire login');
+  });
+});

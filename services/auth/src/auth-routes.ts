@@ -93,7 +93,15 @@ export function authRoutes(deps: AuthRouteDeps) {
         }
         await limiter.clearFailures(body.email);
         const { sessionId, refreshToken } = await sessions.create(account.id);
-        await accounts.recordEvent(authEvent(authEventTypes.loggedIn, account.id, { sessionId, address }));
+        // The user agent identifies the device for Notification's new-device alerts (bounded: it is client input).
+        const userAgent = req.get('user-agent')?.slice(0, 300);
+        await accounts.recordEvent(
+          authEvent(authEventTypes.loggedIn, account.id, {
+            sessionId,
+            address,
+            ...(userAgent ? { userAgent } : {}),
+          }),
+        );
         return {
           status: 200,
           headers: noStore,

@@ -1,14 +1,25 @@
 /**
  * Consuming domain events: one KafkaJS consumer group, events handled one at a time per partition
- * (so one key's events are handled in order), each in the trace context it was published in. An
- * offset is committed only after its event was handled; a failing event is retried with backoff,
- * and after `maxAttempts` handed to `deadLetter` (or logged) so one bad event cannot stall a partition.
+ * (so one key's events are handled in order), each in a consumer span continuing the trace context
+ * it was published in.
+ *
+ * Offsets are committed by hand, only after an event's work is done (auto-commit is off): at the end
+ * of each batch and at least every `commitIntervalMs` within one, so a consumer killed mid-batch sees
+ * at most that last stretch again, which its idempotent handler (see processed-events.ts) ignores.
+ * A failing event is retried with jittered exponential backoff, heartbeating meanwhile; after
+ * `maxAttempts` (or at once for an `UnprocessableEventError`, or a message that is not an event) it
+ * is copied to the dead-letter topic with the error, and the partition moves on. `stop` lets the event
+ * in flight finish, commits, and leaves the group, so its partitions move to the other members at once.
  */
-import { context } from '@opentelemetry/api';
-import { type ISocketFactory, Kafka, type KafkaMessage, logLevel } from 'kafkajs';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { type EachBatchPayload, type ISocketFactory, Kafka, type KafkaMessage, logLevel } from 'kafkajs';
 import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
+import { createConsumerMetrics } from './consumer-metrics.js';
+import { DeadLetterPublisher } from './dead-letter.js';
+import { parseEnvelope, UnprocessableEventError } from './event-envelope.js';
 import type { EventEnvelope } from './events.js';
-import { extractTraceContext } from './tracing.js';
+import { extractTraceContext, tracer } from './tracing.js';
 
 /** Where an event came from. */
 export interface EventOrigin {
@@ -16,6 +27,10 @@ export interface EventOrigin {
   partition: number;
   offset: string;
   key: string | undefined;
+  /** The message's headers, as text. */
+  headers: Record<string, string>;
+  /** 1 for the first delivery attempt in this process, 2 for the first retry, ... */
+  attempt: number;
 }
 
 export interface EventConsumer {
@@ -24,27 +39,10 @@ export interface EventConsumer {
   stop(): Promise<void>;
 }
 
-/** Parses a message value as an event envelope; undefined when it is not one. */
-export function parseEnvelope(value: Buffer | null): EventEnvelope | undefined {
-  if (!value) return undefined;
-  try {
-    const e = JSON.parse(value.toString('utf8')) as Partial<EventEnvelope>;
-    const ok =
-      typeof e.id === 'string' &&
-      typeof e.type === 'string' &&
-      typeof e.subject === 'string' &&
-      typeof e.schemaVersion === 'number';
-    return ok ? (e as EventEnvelope) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 const headersOf = (m: KafkaMessage): Record<string, string> =>
   Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, String(v)]));
 
-/** Joins the group and handles every event of `topics` until `stop`. */
-export async function startEventConsumer(options: {
+export interface EventConsumerOptions {
   brokers: string[];
   clientId: string;
   groupId: string;
@@ -55,11 +53,28 @@ export async function startEventConsumer(options: {
   fromBeginning?: boolean;
   /** Attempts per event before giving up on it (default 10). */
   maxAttempts?: number;
-  /** Receives an event given up on (a dead-letter topic); without it the event is logged and skipped. */
+  /** Backoff before retry n is about initial·2^(n-1) ms, capped, with ±50% jitter (defaults 100 and 5000). */
+  retryDelayMs?: { initial?: number; max?: number };
+  /** Copy given-up messages to this topic with the error in headers (`quire.<service>.dead-letter`). */
+  deadLetterTopic?: string;
+  /** Also receives each given-up event (after the dead-letter topic, if any, took it). */
   deadLetter?: (event: EventEnvelope, origin: EventOrigin, err: unknown) => Promise<void>;
+  /** Registry for lag and outcome metrics (the service's, so /metrics shows them). */
+  registry?: Registry;
+  /** Longest time handled events stay uncommitted within a batch (default 1000 ms). */
+  commitIntervalMs?: number;
+  /** Silence after which the broker gives a dead member's partitions to the others (default 30 s, at least 6 s). */
+  sessionTimeoutMs?: number;
+  /** Partitions handled in parallel by this member (default 1). */
+  partitionsConsumedConcurrently?: number;
   socketFactory?: ISocketFactory;
-}): Promise<EventConsumer> {
-  const { logger } = options;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Joins the group and handles every event of `topics` until `stop`. */
+export async function startEventConsumer(options: EventConsumerOptions): Promise<EventConsumer> {
+  const { logger, groupId } = options;
   const kafka = new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
@@ -67,43 +82,161 @@ export async function startEventConsumer(options: {
     logLevel: logLevel.NOTHING,
     ...(options.socketFactory ? { socketFactory: options.socketFactory } : {}),
   });
-  const consumer = kafka.consumer({ groupId: options.groupId, maxWaitTimeInMs: 500 });
+  const consumer = kafka.consumer({
+    groupId,
+    maxWaitTimeInMs: 500,
+    ...(options.sessionTimeoutMs ? { sessionTimeout: options.sessionTimeoutMs } : {}),
+  });
+  const metrics = createConsumerMetrics(options.registry ?? new Registry(), groupId);
+  const dlq = options.deadLetterTopic
+    ? new DeadLetterPublisher({
+        brokers: options.brokers,
+        clientId: options.clientId,
+        topic: options.deadLetterTopic,
+        ...(options.socketFactory ? { socketFactory: options.socketFactory } : {}),
+      })
+    : undefined;
+  const maxAttempts = options.maxAttempts ?? 10;
+  const initialDelay = options.retryDelayMs?.initial ?? 100;
+  const maxDelay = options.retryDelayMs?.max ?? 5_000;
+  const commitInterval = options.commitIntervalMs ?? 1_000;
   let running = true;
   const joined = new Promise<void>((resolve) => {
     consumer.on(consumer.events.GROUP_JOIN, () => resolve());
   });
-  await consumer.connect();
-  await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? false });
-  const maxAttempts = options.maxAttempts ?? 10;
-  await consumer.run({
-    eachMessage: async ({ topic, partition, message, heartbeat }) => {
-      const origin: EventOrigin = { topic, partition, offset: message.offset, key: message.key?.toString() };
-      const event = parseEnvelope(message.value);
-      if (!event) {
-        logger.warn(origin, 'Skipped a message that is not an event');
-        return;
+
+  /** Hands a message over to the dead-letter topic; retries the broker until it takes it or we stop. */
+  async function giveUp(p: EachBatchPayload, message: KafkaMessage, attempts: number, err: unknown) {
+    const { topic, partition } = p.batch;
+    const event = parseEnvelope(message.value);
+    const origin = { topic, partition, offset: message.offset, key: message.key?.toString() };
+    logger.error({ err, ...origin, eventId: event?.id, type: event?.type, attempts }, 'Gave up on an event');
+    for (let tries = 1; ; tries += 1) {
+      try {
+        await dlq?.publish({ topic, partition, message, group: groupId, attempts, error: err });
+        if (event)
+          await options.deadLetter?.(
+            event,
+            { ...origin, headers: headersOf(message), attempt: attempts },
+            err,
+          );
+        metrics.outcome(topic, 'dead_lettered');
+        return true;
+      } catch (dlqErr) {
+        logger.warn(
+          { err: { message: (dlqErr as Error).message }, ...origin },
+          'Failed to dead-letter an event',
+        );
+        if (!running) return false;
+        await sleep(Math.min(maxDelay, initialDelay * 2 ** tries));
+        await p.heartbeat();
       }
-      const ctx = extractTraceContext(headersOf(message));
-      for (let attempt = 1; running; attempt += 1) {
+    }
+  }
+
+  /** Handles one message to its end: handled or dead-lettered (true), or abandoned because we stop (false). */
+  async function handleMessage(p: EachBatchPayload, message: KafkaMessage): Promise<boolean> {
+    const { topic, partition } = p.batch;
+    const started = performance.now();
+    const event = parseEnvelope(message.value);
+    if (!event)
+      return giveUp(p, message, 0, new UnprocessableEventError('The message is not an event envelope'));
+    const headers = headersOf(message);
+    const parent = extractTraceContext(headers);
+    const span = tracer().startSpan(
+      `${topic} process`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': topic,
+          'messaging.destination.partition.id': String(partition),
+          'messaging.kafka.offset': Number(message.offset),
+          'messaging.consumer.group.name': groupId,
+          'messaging.message.id': event.id,
+        },
+      },
+      parent,
+    );
+    const ctx = trace.setSpan(parent, span);
+    let rebalance: unknown;
+    try {
+      for (let attempt = 1; ; attempt += 1) {
+        // A long handler (an export) must keep the membership alive; a rebalance noticed here ends the batch.
+        const keepAlive = setInterval(() => p.heartbeat().catch((e: unknown) => (rebalance ??= e)), 3_000);
+        const origin: EventOrigin = {
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key?.toString(),
+          headers,
+          attempt,
+        };
+        let done: boolean | undefined;
         try {
           await context.with(ctx, () => options.handle(event, origin));
-          return;
+          metrics.outcome(topic, 'handled');
+          done = true;
         } catch (err) {
-          if (attempt >= maxAttempts) {
-            logger.error({ err, ...origin, eventId: event.id, type: event.type }, 'Gave up on an event');
-            await options.deadLetter?.(event, origin, err);
-            return;
+          metrics.outcome(topic, 'failed_attempt');
+          span.recordException(err as Error);
+          if (err instanceof UnprocessableEventError || attempt >= maxAttempts) {
+            span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+            done = await giveUp(p, message, attempt, err);
+          } else {
+            logger.warn(
+              { err: { message: (err as Error).message }, topic, partition, offset: message.offset, attempt },
+              'Failed to handle an event; retrying',
+            );
+            if (!running) done = false;
           }
-          logger.warn(
-            { err: { message: (err as Error).message }, ...origin, attempt },
-            'Failed to handle an event; retrying',
-          );
-          await new Promise((r) => setTimeout(r, Math.min(5_000, 100 * 2 ** attempt)));
-          await heartbeat();
+        } finally {
+          clearInterval(keepAlive);
         }
+        // The partition may belong to another member now: leave the batch uncommitted past this point.
+        if (rebalance) throw rebalance;
+        if (done !== undefined) return done;
+        const backoff = Math.min(maxDelay, initialDelay * 2 ** (attempt - 1));
+        await sleep(backoff * (0.5 + Math.random()));
+        await p.heartbeat();
       }
-      // Stopping mid-retry: throwing keeps the offset uncommitted, so the event is handled again later.
-      throw new Error('The consumer stopped before the event was handled');
+    } finally {
+      span.end();
+      metrics.duration(topic, (performance.now() - started) / 1000);
+    }
+  }
+
+  await consumer.connect();
+  await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? false });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+    eachBatch: async (p) => {
+      const { batch } = p;
+      let lastCommit = Date.now();
+      const commit = async () => {
+        await p.commitOffsetsIfNecessary(p.uncommittedOffsets());
+        lastCommit = Date.now();
+      };
+      const first = batch.messages[0];
+      if (first)
+        metrics.lag(batch.topic, batch.partition, batch.highWatermark, String(BigInt(first.offset) - 1n));
+      try {
+        for (const message of batch.messages) {
+          if (!running || !p.isRunning() || p.isStale()) break;
+          if (!(await handleMessage(p, message))) break;
+          p.resolveOffset(message.offset);
+          metrics.lag(batch.topic, batch.partition, batch.highWatermark, message.offset);
+          if (Date.now() - lastCommit >= commitInterval) await commit();
+        }
+      } finally {
+        // What was handled is committed even when the batch ends early (stop, rebalance, error).
+        await commit().catch((err: unknown) =>
+          logger.warn({ err: { message: (err as Error).message } }, 'Failed to commit offsets'),
+        );
+      }
     },
   });
   return {
@@ -111,6 +244,7 @@ export async function startEventConsumer(options: {
     async stop() {
       running = false;
       await consumer.disconnect();
+      await dlq?.close();
     },
   };
 }

@@ -1,9 +1,10 @@
-/** Helpers for the services' tests: a cuttable TCP proxy, a token issuer, silent loggers and unique names. */
+/** Helpers for the services' tests: a cuttable TCP proxy, a token issuer, test topics, silent loggers and unique names. */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { createLogger } from '../logger.js';
 
 export { socketFactoryVia } from './kafka-route.js';
+export { createTestTopics, produce, readTopic } from './kafka-topics.js';
 export { TcpProxy } from './tcp-proxy.js';
 export { startTestIssuer, type TestIssuer } from './token-issuer.js';
 

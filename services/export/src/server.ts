@@ -1,0 +1,85 @@
+/**
+ * The Export service process: takes up export requests, publishes their results through the outbox
+ * (relay woken on commit), serves ops. Shutdown stops taking requests first; an export in flight is
+ * finished within the shutdown timeout, or taken up again by another replica.
+ */
+import {
+  ConfigError,
+  createKafkaPublisher,
+  createLogger,
+  createPgPool,
+  createS3Client,
+  migrateFolder,
+  OutboxListener,
+  OutboxRelay,
+  pruneProcessedEvents,
+  runService,
+  startTracing,
+} from '@quire/kit';
+import { createApp } from './app.js';
+import { defaultExportSettings, loadConfig } from './config.js';
+import { startExportConsumer } from './export-consumer.js';
+import { migrationsDir } from './migrations-dir.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ service: 'export', level: config.base.logLevel });
+  const tracing = startTracing({
+    service: 'export',
+    otlpEndpoint: config.base.otlpEndpoint,
+    sampleRatio: config.base.traceSampleRatio,
+  });
+  const pool = createPgPool({
+    url: config.postgres.url,
+    schema: config.postgres.schema,
+    max: config.postgres.poolSize,
+    applicationName: 'quire-export',
+    logger,
+  });
+  if (config.postgres.migrateOnStart) {
+    const applied = await migrateFolder(pool, config.postgres.schema, migrationsDir);
+    logger.info({ applied, schema: config.postgres.schema }, 'Applied migrations');
+  }
+  const s3 = createS3Client(config.s3);
+  const publisher = createKafkaPublisher({ brokers: config.kafka.brokers, clientId: 'quire-export', logger });
+  const relay = new OutboxRelay({ pool, publisher, logger });
+  const listener = new OutboxListener({
+    url: config.postgres.url,
+    schema: config.postgres.schema,
+    onCommit: () => relay.wake(),
+    logger,
+  });
+  relay.start();
+  await listener.start();
+  const app = createApp({ pool, s3, bucket: config.s3.bucket, logger, environment: config.base.environment });
+  const consumer = await startExportConsumer({
+    pool,
+    s3,
+    bucket: config.s3.bucket,
+    brokers: config.kafka.brokers,
+    logger,
+    settings: defaultExportSettings(),
+    registry: app.metrics.registry,
+  });
+  const prune = setInterval(() => void pruneProcessedEvents(pool, 4).catch(() => undefined), 3_600_000);
+  await runService({
+    config: config.base,
+    logger,
+    app,
+    steps: [
+      { name: 'kafka consumer', close: () => consumer.stop() },
+      { name: 'pruning', close: async () => clearInterval(prune) },
+      { name: 'outbox listener', close: () => listener.stop() },
+      { name: 'outbox relay', close: () => relay.stop() },
+      { name: 'kafka', close: () => publisher.close() },
+      { name: 'postgres', close: () => pool.end() },
+      { name: 'tracing', close: () => tracing.shutdown() },
+    ],
+  });
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) console.error(err.message);
+  else console.error('The export service failed to start:', err);
+  process.exit(1);
+});

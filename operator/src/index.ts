@@ -1,6 +1,6 @@
 /** The operator as a library: the Platform API, the pure builders, and the operator itself. */
 export * from './api/index.js';
+export { platformAnnotations } from './pki/annotations.js';
 export { type Operator, type OperatorOptions, startOperator } from './reconcile/platform-operator.js';
 export { type DesiredObject, desiredWorkloads } from './render/desired-workloads.js';
 export type { RenderOptions } from './render/render-context.js';
-export { platformAnnotations } from './pki/annotations.js';

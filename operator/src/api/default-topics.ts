@@ -2,7 +2,8 @@ import { eventTopic, type ServiceName } from '@quire/kit/catalogue';
 
 /**
  * A Kafka topic the platform itself needs, following the seed's event flow: the document, user and
- * auth services publish what happened; notification, audit, export and search consume it.
+ * auth services publish what happened; notification, audit, export and search consume it, and
+ * document consumes the outcome of the exports it requested.
  */
 export interface PlatformTopic {
   readonly name: string;
@@ -78,10 +79,10 @@ export const platformTopics: readonly PlatformTopic[] = [
   {
     name: 'quire.export.results',
     purpose:
-      'Finished or failed exports with the archive location in object storage, to notify the requester.',
+      "Finished or failed exports with the archive's download link: the document service records them as the export's status, the notification service tells the requester.",
     key: 'Export job id.',
     producers: ['export'],
-    consumers: ['notification', 'audit'],
+    consumers: ['document', 'notification', 'audit'],
     partitions: 6,
     retentionDays: 3,
   },

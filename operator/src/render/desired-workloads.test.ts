@@ -38,7 +38,7 @@ describe('the objects a Platform wants', () => {
     }
   });
 
-  it('for the full sample add an autoscaler for document and routes to the four public services when the Gateway API is installed', () => {
+  it('for the full sample add an autoscaler for document and routes to every service with a user API when the Gateway API is installed', () => {
     const objects = desiredWorkloads(samplePlatform('platform-full'), { gatewayApi: true });
     expect(
       objects.filter((o) => o.kind.kind === 'HorizontalPodAutoscaler').map((o) => o.object.metadata.name),
@@ -47,7 +47,9 @@ describe('the objects a Platform wants', () => {
       'quire-prod-auth',
       'quire-prod-user',
       'quire-prod-document',
+      'quire-prod-notification',
       'quire-prod-search',
+      'quire-prod-audit',
     ]);
   });
 

@@ -19,14 +19,14 @@ describe('the NetworkPolicies', () => {
   });
 
   it("let the services that verify tokens reach auth's API port, and nothing else call a service", () => {
-    expect(callersOf('auth')).toEqual(['user', 'document', 'search']);
+    expect(callersOf('auth')).toEqual(['user', 'document', 'notification', 'search', 'audit']);
     for (const service of ['user', 'document', 'notification', 'search', 'export', 'audit'] as const) {
       expect(callersOf(service)).toEqual([]);
     }
     const auth = buildServicePolicy(ctxOf(), 'auth');
     expect(
       auth.spec.ingress?.[0]?.from?.map((p) => p.podSelector?.matchLabels?.['app.kubernetes.io/name']),
-    ).toEqual(['user', 'document', 'search']);
+    ).toEqual(['user', 'document', 'notification', 'search', 'audit']);
     const user = buildServicePolicy(ctxOf(), 'user');
     expect(user.spec.egress?.[1]).toEqual({
       to: [
@@ -40,17 +40,15 @@ describe('the NetworkPolicies', () => {
     });
   });
 
-  it("let the gateway's namespace reach the four public services' API port, and no internal service", () => {
+  it("let the gateway's namespace reach the API port of every routed service, notification and audit included, and not export", () => {
     const ctx = ctxOf('platform-full');
-    for (const service of ['auth', 'user', 'document', 'search'] as const) {
-      expect(buildServicePolicy(ctx, service).spec.ingress?.[0]).toEqual({
+    for (const service of ['auth', 'user', 'document', 'notification', 'search', 'audit'] as const) {
+      expect(buildServicePolicy(ctx, service).spec.ingress?.[0], service).toEqual({
         from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gateway-system' } } }],
         ports: [{ protocol: 'TCP', port: 8080 }],
       });
     }
-    for (const service of ['notification', 'export', 'audit'] as const) {
-      expect(portsOf(buildServicePolicy(ctx, service).spec.ingress)).toEqual(['TCP/9090']);
-    }
+    expect(portsOf(buildServicePolicy(ctx, 'export').spec.ingress)).toEqual(['TCP/9090']);
   });
 
   it('let nothing from outside reach a public service when no gateway is configured', () => {
@@ -81,6 +79,22 @@ describe('the NetworkPolicies', () => {
       'TCP/9000',
       'TCP/9092',
     ]);
+  });
+
+  it("let notification, and only notification, call users' webhooks on the internet's HTTPS port, never a private address", () => {
+    const ctx = ctxOf();
+    const egress = buildServicePolicy(ctx, 'notification').spec.egress;
+    expect(portsOf(egress)).toEqual(['UDP/53', 'TCP/53', 'TCP/8080', 'TCP/5432', 'TCP/9092', 'TCP/443']);
+    const webhooks = egress?.at(-1);
+    expect(webhooks?.to?.map((p) => p.ipBlock?.cidr)).toEqual(['0.0.0.0/0', '::/0']);
+    const [v4, v6] = (webhooks?.to ?? []).map((p) => p.ipBlock?.except ?? []);
+    expect(v4).toEqual(
+      expect.arrayContaining(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16']),
+    );
+    expect(v6).toEqual(expect.arrayContaining(['fc00::/7', 'fe80::/10']));
+    for (const service of ['auth', 'user', 'document', 'search', 'export', 'audit'] as const) {
+      expect(portsOf(buildServicePolicy(ctx, service).spec.egress), service).not.toContain('TCP/443');
+    }
   });
 
   it('let every service reach the trace collector when one is configured', () => {

@@ -1,8 +1,9 @@
 /**
  * Zero trust between the pods: one policy denies all traffic to and from every pod of the Platform,
  * then one policy per service allows exactly the edges of the seed's architecture: the gateway to the
- * public services, API services to auth (they verify tokens against its key set), each service to
- * its backing stores, metrics scraping on the ops port, and DNS.
+ * services it routes to (those with paths in `publicPaths`), API services to auth (they verify tokens
+ * against its key set), each service to its backing stores, metrics scraping on the ops port, DNS,
+ * and notification to the internet's HTTPS port for users' webhooks.
  *
  * NetworkPolicies cannot name hosts, so a store's host becomes a peer by its form:
  * - `[<pod>.]<service>.<namespace>.svc[.<cluster domain>]`: any pod in that namespace, on the store's port;
@@ -28,6 +29,7 @@ import {
 } from '@quire/kit/catalogue';
 import { canonicalJson } from '../runtime/desired-hash.js';
 import { type Endpoint, otlpEndpoint, storeEndpoints } from './endpoints.js';
+import { isRouted } from './http-route.js';
 import { platformLabels, platformPodLabels, selectorLabels, serviceLabels } from './labels.js';
 import { defaultDenyPolicyName, serviceObjectName } from './names.js';
 import type { RenderContext } from './render-context.js';
@@ -84,6 +86,35 @@ function egressTo(endpoints: readonly Endpoint[]): V1NetworkPolicyEgressRule[] {
   return [...rules.values()].map((r) => ({ to: r.to, ports: [...r.ports].sort((a, b) => a - b).map(tcp) }));
 }
 
+/**
+ * Notification POSTs to the webhooks users register: any public address, https only in production
+ * (services/notification refuses plain http there). The private, loopback, link-local, shared and
+ * multicast ranges are left out, the ones Notification itself refuses to call, so a webhook cannot
+ * reach the cluster's pods, nodes or the cloud metadata endpoint even if that check were bypassed.
+ */
+const webhookEgress: V1NetworkPolicyEgressRule = {
+  to: [
+    {
+      ipBlock: {
+        cidr: '0.0.0.0/0',
+        except: [
+          '0.0.0.0/8',
+          '10.0.0.0/8',
+          '100.64.0.0/10',
+          '127.0.0.0/8',
+          '169.254.0.0/16',
+          '172.16.0.0/12',
+          '192.168.0.0/16',
+          '198.18.0.0/15',
+          '224.0.0.0/4',
+        ],
+      },
+    },
+    { ipBlock: { cidr: '::/0', except: ['::/128', '::1/128', 'fc00::/7', 'fe80::/10', 'ff00::/8'] } },
+  ],
+  ports: [tcp(443)],
+};
+
 /** The policy that denies all traffic to and from the Platform's pods unless a service's policy allows it. */
 export function buildDefaultDenyPolicy(ctx: RenderContext): NetworkPolicy {
   return {
@@ -103,7 +134,7 @@ export function buildServicePolicy(ctx: RenderContext, service: ServiceName): Ne
   const { spec } = ctx.platform;
   const api = [tcp(defaultPorts.http)];
   const ingress: IngressRule[] = [];
-  if (serviceCatalogue[service].public && spec.gateway) {
+  if (isRouted(service) && spec.gateway) {
     ingress.push({ from: [inNamespace(spec.gateway.parentRef.namespace ?? ctx.namespace)], ports: api });
   }
   const callers = callersOf(service);
@@ -139,6 +170,8 @@ export function buildServicePolicy(ctx: RenderContext, service: ServiceName): Ne
     ...(collector ? [collector] : []),
   ];
   egress.push(...egressTo(endpoints));
+  // Only notification calls out of the cluster: users' webhooks (see webhookEgress).
+  if (service === 'notification') egress.push(webhookEgress);
 
   return {
     apiVersion: 'networking.k8s.io/v1',

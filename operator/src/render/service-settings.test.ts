@@ -71,12 +71,14 @@ describe("a service's settings", () => {
     expect(settingsOf('auth').config[envVar.redisUrl]).toBe('redis://redis.quire-data.svc:6379');
   });
 
-  it("point every API service but auth at auth's key set over the mesh", () => {
-    expect(settingsOf('search').config[envVar.authJwksUrl]).toBe(
-      'https://quire-auth.quire-test.svc:8080/.well-known/jwks.json',
-    );
+  it("point every service that verifies tokens, internal ones included, at auth's key set over the mesh", () => {
+    for (const service of ['user', 'document', 'notification', 'search', 'audit'] as const) {
+      expect(settingsOf(service).config[envVar.authJwksUrl], service).toBe(
+        'https://quire-auth.quire-test.svc:8080/.well-known/jwks.json',
+      );
+    }
     expect(settingsOf('auth').config[envVar.authJwksUrl]).toBeUndefined();
-    expect(settingsOf('audit').config[envVar.authJwksUrl]).toBeUndefined();
+    expect(settingsOf('export').config[envVar.authJwksUrl]).toBeUndefined();
   });
 
   it('give document and export their own buckets', () => {

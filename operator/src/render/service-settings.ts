@@ -10,6 +10,7 @@ import {
   databaseSchemas,
   defaultPorts,
   envVar,
+  envVariablesFor,
   type ServiceName,
   serviceCatalogue,
   servicePaths,
@@ -150,8 +151,8 @@ export function serviceSettings(ctx: RenderContext, service: ServiceName): Servi
     }
   }
 
-  // Every API service but auth verifies access tokens against auth's key set, over the mesh.
-  if (serviceCatalogue[service].public && service !== 'auth') {
+  // Services that verify access tokens (the kit says which) fetch auth's key set over the mesh.
+  if (envVariablesFor(service).required.includes(envVar.authJwksUrl)) {
     config[envVar.authJwksUrl] =
       `https://${serviceHost(ctx.name, 'auth', ctx.namespace)}:${defaultPorts.http}${servicePaths.jwks}`;
   }

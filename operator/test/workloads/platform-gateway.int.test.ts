@@ -77,13 +77,15 @@ describe('a Platform routed from a Gateway', () => {
     await ns?.dispose();
   });
 
-  it('gets one HTTPRoute per public service, admitted by the Gateway API validation, and loses them without spec.gateway', async () => {
+  it('gets one HTTPRoute per service with public paths, admitted by the Gateway API validation, and loses them without spec.gateway', async () => {
     await applyPlatform(ns.name, (m) => (m.spec.gateway = gateway));
     await waitForCondition(ns.name, 'quire', 'Ready', 'True');
     const routes = await listObjects(httpRouteKind, ns.name);
     expect(routes.map((r) => r.metadata.name).sort()).toEqual([
+      'quire-audit',
       'quire-auth',
       'quire-document',
+      'quire-notification',
       'quire-search',
       'quire-user',
     ]);

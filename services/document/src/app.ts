@@ -60,7 +60,7 @@ export function createApp(deps: DocumentDeps): ServiceApp {
       documentRoutes({ pool: deps.pool, store, receiver })(r);
       contentRoutes({ store, objects: deps.objects, receiver, settings })(r);
       shareRoutes(store)(r);
-      exportRoutes(deps.pool, topics)(r);
+      exportRoutes(deps.pool, topics, deps.objects.bucket)(r);
     },
   });
   app.readiness.add('postgres', postgresCheck(deps.pool));

@@ -2,20 +2,29 @@
  * The events Document publishes. Document events go to `quire.document.events` keyed by document id
  * (one document's events stay in order on one partition) and each carries the whole document as of
  * its version, so a consumer such as the search index can apply any event on its own and ignore
- * one older than what it has. Export requests go to `quire.export.requests` keyed by export id.
+ * one older than what it has. Export requests go to `quire.export.requests` keyed by export id, and
+ * their outcomes come back on `quire.export.results`.
  */
-import { eventTopic, newEvent } from '@quire/kit';
+import {
+  type ExportRequestedData,
+  eventTopic,
+  exportEventTypes,
+  exportRequestSchemaVersion,
+  newEvent,
+} from '@quire/kit';
 import { readersOf, type StoredDocument } from './document-model.js';
 
-/** The topics Document writes to; tests use their own. */
+/** The topics Document writes to and reads export outcomes from; tests use their own. */
 export interface DocumentTopics {
   events: string;
   exports: string;
+  exportResults: string;
 }
 
 export const defaultTopics: DocumentTopics = {
   events: eventTopic('document'),
   exports: 'quire.export.requests',
+  exportResults: 'quire.export.results',
 };
 
 export const documentEventTypes = {
@@ -84,23 +93,15 @@ export const documentEvent = (
     data: { actor, changed, version: doc.version, document: snapshotOf(doc) },
   });
 
-/** The request for the Export service to export one user's documents. */
-export const exportRequested = (exp: {
-  id: string;
-  requestedBy: string;
-  ownerId: string;
-  format: string;
-  documentIds: string[] | undefined;
-}) =>
+/**
+ * The request for the Export service to export documents: schema version 2 of the kit's export
+ * contract, listing each document with its readers and where its content is.
+ */
+export const exportRequested = (data: ExportRequestedData) =>
   newEvent({
-    type: 'export.requested',
+    type: exportEventTypes.requested,
     source: 'document',
-    subject: exp.id,
-    data: {
-      exportId: exp.id,
-      requestedBy: exp.requestedBy,
-      ownerId: exp.ownerId,
-      format: exp.format,
-      ...(exp.documentIds ? { documentIds: exp.documentIds } : {}),
-    },
+    subject: data.exportId,
+    schemaVersion: exportRequestSchemaVersion,
+    data,
   });

@@ -89,8 +89,25 @@ export const Export = z
     ownerId: z.string(),
     requestedBy: z.string(),
     format: z.string(),
-    status: z.string(),
+    status: z.enum(['requested', 'completed', 'failed', 'expired']).meta({
+      description:
+        'requested until the Export service reports; completed with a download link; failed with an error; expired once the link stopped working',
+    }),
     createdAt: z.iso.datetime(),
+    finishedAt: z.iso.datetime().optional(),
+    downloadUrl: z
+      .url()
+      .optional()
+      .meta({ description: 'The archive, without credentials, until expiresAt' }),
+    expiresAt: z.iso.datetime().optional(),
+    documentCount: z.number().int().optional(),
+    skippedCount: z
+      .number()
+      .int()
+      .optional()
+      .meta({ description: 'Listed documents left out because the requester may not read them' }),
+    archiveBytes: z.number().int().optional(),
+    error: z.string().optional().meta({ description: 'Why the export failed' }),
   })
   .meta({ id: 'Export' });
 
@@ -103,3 +120,4 @@ export type UploadInput = z.output<typeof UploadQuery>;
 export type UpdateInput = z.output<typeof UpdateDocument>;
 export type ListFilter = z.output<typeof ListDocumentsQuery>;
 export type ExportInput = z.output<typeof CreateExport>;
+export type ExportView = z.output<typeof Export>;

@@ -1,4 +1,7 @@
-/** The Document service process: reads its config, connects, migrates when asked, serves, shuts down on SIGTERM. */
+/**
+ * The Document service process: reads its config, connects, migrates when asked, relays its outbox,
+ * records export outcomes from Kafka, serves, and shuts down on SIGTERM.
+ */
 import {
   ConfigError,
   createJwksVerifier,
@@ -9,12 +12,15 @@ import {
   migrateFolder,
   OutboxListener,
   OutboxRelay,
+  pruneProcessedEvents,
   runService,
   startTracing,
 } from '@quire/kit';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { ContentCleanup } from './content-cleanup.js';
+import { defaultTopics } from './document-events.js';
+import { runExportResultsConsumer } from './export-results.js';
 import { migrationsDir } from './migrations-dir.js';
 import { ObjectStore } from './object-store.js';
 
@@ -63,11 +69,22 @@ async function main(): Promise<void> {
     settings: config.document,
     environment: config.base.environment,
   });
+  const results = runExportResultsConsumer({
+    pool,
+    brokers: config.kafka.brokers,
+    logger,
+    topic: defaultTopics.exportResults,
+    registry: app.metrics.registry,
+  });
+  // Ids of applied outcomes are kept past the results topic's retention (3 days), then forgotten.
+  const prune = setInterval(() => void pruneProcessedEvents(pool, 4).catch(() => undefined), 3_600_000);
   await runService({
     config: config.base,
     logger,
     app,
     steps: [
+      { name: 'export results consumer', close: () => results.stop() },
+      { name: 'pruning', close: async () => clearInterval(prune) },
       { name: 'content cleanup', close: () => cleanup.stop() },
       { name: 'outbox listener', close: () => listener.stop() },
       { name: 'outbox relay', close: () => relay.stop() },

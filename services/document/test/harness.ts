@@ -41,7 +41,11 @@ export const stackS3 = (): S3Client =>
 
 export const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
-export async function startDocument(overrides: Partial<DocumentSettings> = {}) {
+/** Starts Document over this run's schema, bucket and topics (or the topics given, to meet another service). */
+export async function startDocument(
+  overrides: Partial<DocumentSettings> = {},
+  options: { topics?: Partial<DocumentTopics> } = {},
+) {
   const issuer = await startTestIssuer();
   const schema = uniqueName('document_test');
   const suffix = randomBytes(4).toString('hex');
@@ -49,6 +53,8 @@ export async function startDocument(overrides: Partial<DocumentSettings> = {}) {
   const topics: DocumentTopics = {
     events: `quire.document.events.test-${suffix}`,
     exports: `quire.export.requests.test-${suffix}`,
+    exportResults: `quire.export.results.test-${suffix}`,
+    ...options.topics,
   };
   const logger = testLogger('document');
   const s3 = stackS3();

@@ -8,38 +8,19 @@
  * requester could read when they asked. Export still checks every entry: a document whose readers do
  * not include the requester (and the requester is not an admin) is left out and named in the
  * manifest, so a faulty or forged entry cannot leak content. Schema version 2 of `export.requested`;
- * version 1 (without `documents`) cannot be exported and is reported failed.
+ * version 1 (without `documents`) cannot be exported and is reported failed. The schemas are the
+ * kit's (`export-contract.ts`), which Document builds its requests from.
  */
-import { type EventEnvelope, UnprocessableEventError } from '@quire/kit';
-import { z } from 'zod';
+import {
+  ExportRequestCore as Core,
+  type EventEnvelope,
+  type ExportDocument,
+  ExportRequestListing as Listing,
+  UnprocessableEventError,
+} from '@quire/kit';
+import type { z } from 'zod';
 
-export const ExportDocument = z.object({
-  id: z.string().min(1),
-  version: z.number().int().positive(),
-  title: z.string(),
-  contentType: z.string(),
-  size: z.number().int().min(0),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  objectKey: z.string().min(1),
-  tags: z.array(z.string()).default([]),
-  readers: z.array(z.string()),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-export type ExportDocument = z.output<typeof ExportDocument>;
-
-const Core = z.object({
-  exportId: z.uuid(),
-  requestedBy: z.string().min(1),
-  ownerId: z.string().min(1),
-  format: z.string().default('zip'),
-});
-
-const Listing = z.object({
-  requesterIsAdmin: z.boolean().default(false),
-  sourceBucket: z.string().min(3),
-  documents: z.array(ExportDocument).max(10_000),
-});
+export type { ExportDocument };
 
 export type ExportRequest = z.output<typeof Core> & Partial<z.output<typeof Listing>>;
 

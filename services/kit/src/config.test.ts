@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { baseEnv, ConfigError, kafkaEnv, parseEnv, postgresEnv, redisEnv } from './config.js';
+import { serviceNames } from './service-catalogue.js';
 import { envVariablesFor } from './service-env.js';
 
 describe('parsing a service environment', () => {
@@ -58,6 +59,16 @@ describe('parsing a service environment', () => {
       'QUIRE_KAFKA_BROKERS',
     ]);
     expect(envVariablesFor('user').required).toContain('QUIRE_AUTH_JWKS_URL');
-    expect(envVariablesFor('audit').required).not.toContain('QUIRE_AUTH_JWKS_URL');
+    expect(envVariablesFor('export').required).not.toContain('QUIRE_AUTH_JWKS_URL');
+  });
+
+  it('has every service with a user API verify access tokens, internal ones included, and auth and export not', () => {
+    const verifying = serviceNames.filter((s) => envVariablesFor(s).required.includes('QUIRE_AUTH_JWKS_URL'));
+    expect(verifying).toEqual(['user', 'document', 'notification', 'search', 'audit']);
+    for (const service of ['notification', 'audit'] as const) {
+      expect(envVariablesFor(service).optional).toEqual(
+        expect.arrayContaining(['QUIRE_AUTH_ISSUER', 'QUIRE_AUTH_AUDIENCE']),
+      );
+    }
   });
 });

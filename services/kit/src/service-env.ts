@@ -109,6 +109,13 @@ export const databaseSchemas: Readonly<Partial<Record<ServiceName, string>>> = O
     .map((s) => [s.name, s.name === 'user' ? 'users' : s.name]),
 );
 
+/**
+ * Internal services (not in the seed's gateway diagram) that still answer users' calls, and so
+ * verify access tokens: notification (a user's notifications, preferences and webhooks) and audit
+ * (the admins' log queries and chain verification).
+ */
+const internalUserApis: ReadonlySet<ServiceName> = new Set<ServiceName>(['notification', 'audit']);
+
 const storeVariables: Record<BackingStore, readonly EnvVarName[]> = {
   postgres: [envVar.databaseUrl],
   redis: [envVar.redisUrl],
@@ -161,7 +168,8 @@ export function envVariablesFor(service: ServiceName): {
       envVar.loginMaxAttemptsPerAddress,
       envVar.loginWindowSeconds,
     );
-  } else if (d.public) {
+  } else if (d.public || internalUserApis.has(service)) {
+    // Every service with a user API but auth, which issues the tokens, verifies them with its key set.
     required.push(envVar.authJwksUrl);
     optional.push(envVar.authIssuer, envVar.authAudience);
   }

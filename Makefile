@@ -34,8 +34,9 @@ build: ## Compile every package (tsc -b)
 	npm run build
 
 .PHONY: generate
-generate: ## Regenerate derived files (the Platform CRD in crds/)
+generate: ## Regenerate derived files (the Platform CRD in crds/, the charts' copies of it)
 	npm run generate --workspace @quire/operator --if-present
+	node dev/delivery/sync-charts.ts
 
 .PHONY: lint
 lint: ## Check formatting and lint rules (Biome) and type-check the tests
@@ -57,12 +58,39 @@ test-integration: build stack-up ## Run the integration tests against the local 
 	npm run test:integration
 
 .PHONY: test
-test: generate build lint stack-up ## Everything CI runs: generate, build, lint, start the stack, all tests
+test: generate build lint stack-up ## Everything CI runs: generate, build, lint, start the stack, all tests, the delivery checks
 	npm test
+	$(MAKE) check-delivery
 
 .PHONY: bench
 bench: build ## Run the benchmarks
 	npm run bench --workspaces --if-present
+
+##@ Delivery
+
+IMAGE_REGISTRY ?= ghcr.io/quire-dev
+VERSION ?= dev
+PUSH ?= false
+
+.PHONY: images
+images: ## Build the operator and service images with Docker (IMAGE_REGISTRY, VERSION; PUSH=true pushes)
+	IMAGE_REGISTRY=$(IMAGE_REGISTRY) VERSION=$(VERSION) PUSH=$(PUSH) dev/delivery/images.sh
+
+.PHONY: kind-up
+kind-up: ## Create the kind cluster of kind-config.yaml with a local registry for Tilt (needs Docker and kind)
+	dev/delivery/kind.sh up
+
+.PHONY: kind-down
+kind-down: ## Delete the kind cluster and its registry
+	dev/delivery/kind.sh down
+
+.PHONY: delivery-tools
+delivery-tools: ## Build the delivery checkers once into the cache (helm, helm-unittest, tilt, checkov, kubernetes-validate, hadolint)
+	dev/tools/build.sh all
+
+.PHONY: check-delivery
+check-delivery: build stack-up ## Check charts, manifests, Dockerfile, kind config and Tiltfile with their own tools and the local cluster
+	dev/delivery/check.sh
 
 ##@ Local stack
 

@@ -30,12 +30,14 @@ install: ## Install the pinned Node.js 24 and every workspace dependency from th
 	@echo "Node.js for scripts and tests: $$(node --version)"
 
 .PHONY: build
-build: ## Compile every package (tsc -b)
+build: ## Compile every package (tsc -b) and bundle the web app (vite build)
 	npm run build
+	npm run build --workspace @quire/web
 
 .PHONY: generate
 generate: ## Regenerate derived files (the Platform CRD in crds/, the charts' copies of it)
 	npm run generate --workspace @quire/operator --if-present
+	npm run generate --workspace @quire/web
 	node dev/delivery/sync-charts.ts
 
 .PHONY: lint

@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: unit tests need nothing running; integration tests (`*.int.test.ts`) talk to the
-// real local stack and cluster that `make stack-up` starts, and read their settings from .run/env.
+// Three projects: unit tests need nothing running; integration tests (`*.int.test.ts`) talk to the
+// real local stack and cluster that `make stack-up` starts, and read their settings from .run/env;
+// web tests render the web app's components in a simulated browser (jsdom).
 export default defineConfig({
   test: {
     projects: [
@@ -9,7 +10,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['**/src/**/*.test.ts', '**/test/**/*.test.ts'],
-          exclude: ['**/node_modules/**', '**/dist/**', '**/*.int.test.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**', '**/*.int.test.ts', 'clients/web/**'],
         },
       },
       {
@@ -23,6 +24,14 @@ export default defineConfig({
           // Integration suites share one cluster and one stack; files run one at a time so their
           // timing assertions and resource use stay predictable on two cores.
           fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'web',
+          include: ['clients/web/**/*.test.{ts,tsx}'],
+          exclude: ['**/node_modules/**', '**/dist/**', '**/*.int.test.ts'],
+          environment: 'jsdom',
         },
       },
     ],

@@ -1,0 +1,118 @@
+/**
+ * The shell: signed out it shows sign-in; signed in, a navigation bar (with the unread count) and
+ * the page named by the URL's hash, so links and the back button work in a static build.
+ */
+import { useEffect, useState } from 'react';
+import type { Api } from './api/api.ts';
+import type { SessionStore } from './api/session.ts';
+import { AuditPage } from './pages/audit-page.tsx';
+import { AuthPage } from './pages/auth-page.tsx';
+import { DocumentsPage } from './pages/documents-page.tsx';
+import { ExportsPage } from './pages/exports-page.tsx';
+import { NotificationsPage } from './pages/notifications-page.tsx';
+import { ProfilePage } from './pages/profile-page.tsx';
+import { SearchPage } from './pages/search-page.tsx';
+import { ApiContext, useApi, useSession } from './ui/api-context.tsx';
+
+const pages = {
+  documents: { label: 'Documents', Page: DocumentsPage, admin: false },
+  search: { label: 'Search', Page: SearchPage, admin: false },
+  exports: { label: 'Exports', Page: ExportsPage, admin: false },
+  notifications: { label: 'Notifications', Page: NotificationsPage, admin: false },
+  profile: { label: 'Profile', Page: ProfilePage, admin: false },
+  audit: { label: 'Audit log', Page: AuditPage, admin: true },
+} as const;
+type PageName = keyof typeof pages;
+
+const pageFromHash = (): PageName => {
+  const name = window.location.hash.replace(/^#\/?/, '');
+  return name in pages ? (name as PageName) : 'documents';
+};
+
+function useHashPage(): PageName {
+  const [page, setPage] = useState(pageFromHash);
+  useEffect(() => {
+    const onChange = () => setPage(pageFromHash());
+    window.addEventListener('hashchange', onChange);
+    return () => window.removeEventListener('hashchange', onChange);
+  }, []);
+  return page;
+}
+
+/** Polls the unread count; a minute is fresh enough for a badge and cheap for the service. */
+function useUnreadCount(refreshKey: string): number {
+  const api = useApi();
+  const [count, setCount] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: refreshKey re-counts when the page changes (after reading).
+  useEffect(() => {
+    let live = true;
+    const load = () =>
+      api.notifications
+        .list(true)
+        .then((page) => live && setCount(page.items.length))
+        .catch(() => undefined);
+    load();
+    const timer = setInterval(load, 60_000);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [api, refreshKey]);
+  return count;
+}
+
+function SignedIn() {
+  const api = useApi();
+  const session = useSession();
+  const page = useHashPage();
+  const unread = useUnreadCount(page);
+  const isAdmin = session?.roles.includes('admin') ?? false;
+  const { Page } = pages[page].admin && !isAdmin ? pages.documents : pages[page];
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="top-bar">
+        <span className="brand">Quire</span>
+        <nav aria-label="Main">
+          <ul>
+            {(Object.keys(pages) as PageName[])
+              .filter((name) => isAdmin || !pages[name].admin)
+              .map((name) => (
+                <li key={name}>
+                  <a href={`#/${name}`} aria-current={name === page ? 'page' : undefined}>
+                    {pages[name].label}
+                    {name === 'notifications' && unread > 0 && (
+                      <span className="badge" role="status" aria-label={`${unread} unread`}>
+                        {unread}
+                      </span>
+                    )}
+                  </a>
+                </li>
+              ))}
+          </ul>
+        </nav>
+        <button type="button" className="secondary" onClick={() => void api.logOut()}>
+          Log out
+        </button>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Page />
+      </main>
+    </>
+  );
+}
+
+function Shell() {
+  return useSession() ? <SignedIn /> : <AuthPage />;
+}
+
+/** The whole app over an API and its session. */
+export function App({ api, session }: { api: Api; session: SessionStore }) {
+  return (
+    <ApiContext.Provider value={{ api, session }}>
+      <Shell />
+    </ApiContext.Provider>
+  );
+}

@@ -1,0 +1,60 @@
+/** The user's notifications, newest first; the unread ones are marked read once they were shown. */
+import { useCallback, useEffect, useState } from 'react';
+import type { NotificationPage } from '../api/api.ts';
+import { messageOf } from '../api/problem.ts';
+import { useApi } from '../ui/api-context.tsx';
+import { EmptyState, ErrorState, Loading } from '../ui/page-state.tsx';
+import { usePageHeading } from '../ui/use-page-title.ts';
+
+export function NotificationsPage() {
+  const api = useApi();
+  const heading = usePageHeading('Notifications');
+  const [page, setPage] = useState<NotificationPage>();
+  const [error, setError] = useState<string>();
+
+  const load = useCallback(async () => {
+    setError(undefined);
+    try {
+      const loaded = await api.notifications.list();
+      setPage(loaded);
+      // Opening the list is reading it; the "New" labels stay until the page is left.
+      await Promise.all(loaded.items.filter((n) => !n.readAt).map((n) => api.notifications.markRead(n.id)));
+    } catch (e) {
+      setError(messageOf(e));
+    }
+  }, [api]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  return (
+    <>
+      <h1 ref={heading} tabIndex={-1}>
+        Notifications
+      </h1>
+      {error ? (
+        <ErrorState message={error} onRetry={() => void load()} />
+      ) : !page ? (
+        <Loading label="Loading notifications" />
+      ) : page.items.length === 0 ? (
+        <EmptyState title="No notifications">
+          <p>You are told here when someone shares a document with you or an export is ready.</p>
+        </EmptyState>
+      ) : (
+        <ul className="doc-list" aria-label="Notifications">
+          {page.items.map((n) => (
+            <li key={n.id} className="doc-row">
+              <div className="doc-main">
+                <span className="doc-title">
+                  {!n.readAt && <span className="badge">New</span>} {n.title}
+                </span>
+                <span>{n.body}</span>
+                <span className="doc-meta">{new Date(n.createdAt).toLocaleString()}</span>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}

@@ -29,6 +29,10 @@ install: ## Install the pinned Node.js 24 and every workspace dependency from th
 	npm ci --no-audit --no-fund
 	@echo "Node.js for scripts and tests: $$(node --version)"
 
+# `make up` reinstalls only when the lockfile changed since the last install.
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+
 .PHONY: build
 build: ## Compile every package (tsc -b) and bundle the web app (vite build)
 	npm run build
@@ -44,6 +48,7 @@ generate: ## Regenerate derived files (the Platform CRD in crds/, the charts' co
 lint: ## Check formatting and lint rules (Biome) and type-check the tests
 	npm run lint
 	npx tsc -p tsconfig.tests.json
+	npx tsc -p dev/up
 
 .PHONY: clean
 clean: ## Remove build outputs (keeps the stack, the cache and node_modules)
@@ -119,8 +124,9 @@ cluster-down: ## Stop the local Kubernetes cluster and remove its state
 ##@ Run
 
 .PHONY: up
-up: install build stack-up ## Bring up the platform locally and show it working
-	@dev/stack/stack.sh status
+up: export QUIRE_UP_STARTED_MS := $(shell date +%s%3N)
+up: node_modules/.package-lock.json build stack-up ## Bring up the whole platform on this machine and show it working (dev/up/)
+	node dev/up/up.ts
 
 .PHONY: run-operator
 run-operator: build stack-up ## Run the operator against the local cluster in the foreground (Ctrl-C stops it)
@@ -130,4 +136,6 @@ run-operator: build stack-up ## Run the operator against the local cluster in th
 	  exec node operator/dist/main.js
 
 .PHONY: down
-down: stack-down ## Stop everything `make up` started
+down: ## Stop what `make up` started (services, gateway, operator, collector), then the stack
+	-node dev/up/down.ts
+	dev/stack/stack.sh down

@@ -35,7 +35,7 @@ const why = {
   jwksMissing:
     'the service requires it but the operator renders it only for public services (auth, user, document, search)',
   searchKind:
-    'the operator does not render spec.search.kind/indexPrefix yet; the service would assume elasticsearch/quire',
+    'the operator renders spec.search.kind but not an index prefix yet; the service would assume quire',
 } as const;
 
 const clusterHost = /\.svc(\.cluster\.local)?$/;
@@ -84,7 +84,7 @@ export function localEnvironment(
     set(envVar.authJwksUrl, `${ctx.gatewayUrl}${servicePaths.jwks}`, why.jwksMissing);
   }
   if (service === 'search') {
-    // Only where the Platform departs from the service's own defaults (elasticsearch, quire).
+    // Only where the pod template lacks them and the Platform departs from the service's defaults.
     const { kind, indexPrefix } = ctx.search;
     if (kind && kind !== 'elasticsearch' && env[envVar.searchKind] === undefined) {
       set(envVar.searchKind, kind, why.searchKind);

@@ -92,4 +92,9 @@ describe("a service's settings", () => {
       'https://$(QUIRE_SEARCH_USERNAME):$(QUIRE_SEARCH_PASSWORD)@opensearch.quire-data.svc:9200',
     );
   });
+
+  it("tell search which engine the spec names, so it picks that engine's client", () => {
+    expect(settingsOf('search').config[envVar.searchKind]).toBe('elasticsearch');
+    expect(settingsOf('search', 'platform-full').config[envVar.searchKind]).toBe('opensearch');
+  });
 });

@@ -136,6 +136,9 @@ export function serviceSettings(ctx: RenderContext, service: ServiceName): Servi
 
   if (stores.includes('search')) {
     const search = spec.search;
+    // The engine picks the search service's client: the Elasticsearch and OpenSearch clients each
+    // refuse the other's server.
+    config[envVar.searchKind] = search.kind;
     if (search.credentials) {
       const url = new URL(search.endpoint);
       env.push(

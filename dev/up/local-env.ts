@@ -35,7 +35,7 @@ const why = {
   jwksMissing:
     'the service requires it but the operator renders it only for public services (auth, user, document, search)',
   searchKind:
-    'the operator renders spec.search.kind but not an index prefix yet; the service would assume quire',
+    'the pod template lacks it (an operator older than this checkout); the service would assume elasticsearch/quire',
 } as const;
 
 const clusterHost = /\.svc(\.cluster\.local)?$/;

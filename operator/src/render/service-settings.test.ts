@@ -93,8 +93,9 @@ describe("a service's settings", () => {
     );
   });
 
-  it("tell search which engine the spec names, so it picks that engine's client", () => {
+  it("tell search which engine and index prefix the spec names, so it picks that engine's client", () => {
     expect(settingsOf('search').config[envVar.searchKind]).toBe('elasticsearch');
+    expect(settingsOf('search').config[envVar.searchIndexPrefix]).toBe('quire');
     expect(settingsOf('search', 'platform-full').config[envVar.searchKind]).toBe('opensearch');
   });
 });

@@ -139,6 +139,7 @@ export function serviceSettings(ctx: RenderContext, service: ServiceName): Servi
     // The engine picks the search service's client: the Elasticsearch and OpenSearch clients each
     // refuse the other's server.
     config[envVar.searchKind] = search.kind;
+    config[envVar.searchIndexPrefix] = search.indexPrefix;
     if (search.credentials) {
       const url = new URL(search.endpoint);
       env.push(

@@ -5,9 +5,11 @@
  */
 import { Command } from 'commander';
 import { addAccountCommands } from './commands/account.js';
+import { addAuditCommand } from './commands/audit.js';
 import { addClusterCommands } from './commands/cluster.js';
 import { addDocsCommands } from './commands/docs.js';
 import { addExportCommand } from './commands/export.js';
+import { addNotificationsCommand } from './commands/notifications.js';
 import { addSearchCommand } from './commands/search.js';
 import { bashScript, zshScript } from './completion.js';
 import { exitCodesHelp, withExamples } from './help.js';
@@ -20,7 +22,7 @@ export function buildProgram(
 ): Command {
   const program = new Command('quire')
     .description(
-      'quire: run the Quire platform on Kubernetes (status, wait, diff, pause, certs, events) and use it (login, docs, search, export)',
+      'quire: run the Quire platform on Kubernetes (status, wait, diff, pause, certs, events) and use it (login, docs, search, export, notifications, audit)',
     )
     .version(version, '-V, --version', 'print the version')
     .configureOutput(output)
@@ -33,6 +35,8 @@ export function buildProgram(
   addDocsCommands(program);
   addSearchCommand(program);
   addExportCommand(program);
+  addNotificationsCommand(program);
+  addAuditCommand(program);
   program.commandsGroup('Shell:');
   const completion = program
     .command('completion')

@@ -25,6 +25,9 @@ const commands: Array<[string[], string]> = [
   [['docs', 'rm'], '$ quire docs rm'],
   [['search'], '$ quire search zeppelin'],
   [['export'], '$ quire export --to my-documents.zip'],
+  [['notifications'], '$ quire notifications --unread --mark-read'],
+  [['audit'], '$ quire audit --action document.shared --since 24h'],
+  [['audit'], '$ quire audit --verify'],
   [['completion'], '$ source <(quire completion bash)'],
 ];
 
@@ -38,6 +41,8 @@ const reads = [
   ['docs', 'get'],
   ['search'],
   ['export'],
+  ['notifications'],
+  ['audit'],
 ];
 
 describe('quire --help', () => {
@@ -107,7 +112,7 @@ describe('quire completion', () => {
     expect(bash.code).toBe(0);
     expect(bash.stdout).toContain('complete -o default -F _quire quire');
     expect(bash.stdout).toContain(
-      "'') echo 'status wait diff pause resume certs events login logout docs search export completion'",
+      "'') echo 'status wait diff pause resume certs events login logout docs search export notifications audit completion'",
     );
     const zsh = await quire(['completion', 'zsh']);
     expect(zsh.stdout.startsWith('#compdef quire')).toBe(true);

@@ -1,16 +1,19 @@
-// The user half of the CLI, run as a subprocess against Auth, Document and Search started in-process
-// behind a stand-in gateway: login, upload, search, download, share, delete, export, logout.
+// The user half of the CLI, run as a subprocess against Auth, Document, Search, Export, Notification
+// and Audit started in-process behind a stand-in gateway: login, upload, search, download, share,
+// delete, export, notifications, audit, logout.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unpack } from '../../../services/export/test/archive-reader.js';
 import { type CliOptions, quire, quireJson } from './fixtures/run-cli.js';
 import { type Services, startServices } from './fixtures/services.js';
 
 let services: Services;
 let home: string;
 let work: string;
+let otherHome = '';
 const email = `cli.${Date.now().toString(36)}@example.com`;
 const password = 'correct horse battery staple';
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -33,7 +36,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await services?.close();
-  for (const dir of [home, work]) if (dir) rmSync(dir, { recursive: true, force: true });
+  for (const dir of [home, work, otherHome]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 async function signUpAnother(): Promise<string> {
@@ -180,20 +183,141 @@ describe('a platform user with the quire CLI', () => {
     expect(gone.stderr).toContain('Not found');
   });
 
-  it('requests an export and shows its status; with no Export service running it times out with exit code 1 and says how to check later', async () => {
+  it('requests an export and shows its status; a wait that runs out exits 1 and says how to check later', async () => {
     const requested = await quireJson<{ id: string; status: string; format: string }>(
-      ['export', '--no-wait', '--format', 'json'],
+      ['export', '--no-wait'],
       as(),
     );
-    expect(requested).toMatchObject({ status: 'requested', format: 'json' });
+    expect(requested).toMatchObject({ status: 'requested', format: 'zip' });
     expect(Object.keys(requested)).toEqual(
       expect.arrayContaining(['id', 'ownerId', 'requestedBy', 'createdAt']),
     );
 
-    const waited = await quire(['export', '--id', requested.id, '--timeout', '3s'], as());
+    // The Export service runs, but no archive is built within a millisecond.
+    const waited = await quire(['export', '--timeout', '1ms', '--to', join(work, 'never.zip')], as());
     expect(waited.code).toBe(1);
-    expect(waited.stderr).toContain(`Export ${requested.id} is still requested after 3s`);
-    expect(waited.stderr).toContain(`quire export --id ${requested.id}`);
+    expect(waited.stderr).toMatch(/Export \S+ is still requested after 0s/);
+    expect(waited.stderr).toContain('quire export --id ');
+  });
+
+  it('exports documents and downloads the archive, whose files are byte-identical to the uploads', async () => {
+    const contents = {
+      text: Buffer.from('Ledger of the airship fleet.\n'.repeat(200)),
+      binary: randomBytes(1024 * 1024 + 7),
+    };
+    const ids: string[] = [];
+    for (const [name, bytes] of Object.entries(contents)) {
+      const file = join(work, `export-${name}.${name === 'text' ? 'txt' : 'png'}`);
+      writeFileSync(file, bytes);
+      ids.push((await quireJson<Doc>(['docs', 'upload', file], as())).id);
+    }
+    const archive = join(work, 'export.zip');
+    const done = await quireJson<{
+      id: string;
+      status: string;
+      downloadUrl?: string;
+      documentCount?: number;
+    }>(['export', '--doc', ids.join(','), '--to', archive, '--timeout', '2m'], as());
+    expect(done).toMatchObject({ status: 'completed', documentCount: 2, downloadUrl: expect.any(String) });
+
+    const entries = await unpack(archive);
+    const files = [...entries].filter(([name]) => name !== 'manifest.json');
+    expect(files.map(([, e]) => e.sha256).sort()).toEqual(
+      [sha256(contents.text), sha256(contents.binary)].sort(),
+    );
+    const manifest = JSON.parse(entries.get('manifest.json')?.text ?? '{}');
+    expect(manifest.documents.map((d: { id: string }) => d.id).sort()).toEqual([...ids].sort());
+  });
+
+  let otherId = '';
+  const asOther = (): CliOptions => ({ env: { XDG_CONFIG_HOME: otherHome, QUIRE_SERVER: services.url } });
+
+  it('shows the user a document was shared with a notification of it, and --mark-read marks it read', async () => {
+    otherHome = mkdtempSync(join(tmpdir(), 'quire-cli-other-'));
+    const otherEmail = `sharee.${Date.now().toString(36)}@example.com`;
+    const signedUp = await quire(['login', '--sign-up', '-e', otherEmail, '--password-stdin'], {
+      ...asOther(),
+      input: password,
+    });
+    expect(signedUp.code, signedUp.stderr).toBe(0);
+    otherId = JSON.parse(readFileSync(join(otherHome, 'quire', 'credentials.json'), 'utf8')).accountId;
+
+    const file = join(work, 'itinerary.txt');
+    writeFileSync(file, 'Friedrichshafen to Lakehurst\n');
+    const doc = await quireJson<Doc>(['docs', 'upload', file, '--title', 'Itinerary'], as());
+    await quireJson<Doc>(['docs', 'share', doc.id, otherId], as());
+
+    type Page = {
+      items: Array<{
+        id: string;
+        kind: string;
+        title: string;
+        data: Record<string, unknown>;
+        readAt?: string;
+      }>;
+    };
+    let page: Page = { items: [] };
+    for (let i = 0; i < 120 && page.items.length === 0; i++) {
+      page = await quireJson<Page>(['notifications', '--unread'], asOther());
+      if (!page.items.length) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(page.items).toHaveLength(1);
+    expect(page.items[0]).toMatchObject({
+      kind: 'document.shared',
+      title: '"Itinerary" was shared with you',
+      data: { documentId: doc.id, permission: 'read' },
+    });
+    expect(page.items[0]?.readAt).toBeUndefined();
+
+    const table = await quire(['notifications'], asOther());
+    expect(table.stdout).toMatch(/WHEN\s+KIND\s+TITLE/);
+    expect(table.stdout).toContain('"Itinerary" was shared with you');
+
+    const marked = await quireJson<Page>(['notifications', '--mark-read'], asOther());
+    expect(marked.items[0]?.readAt).toEqual(expect.any(String));
+    expect((await quireJson<Page>(['notifications', '--unread'], asOther())).items).toEqual([]);
+  });
+
+  it('refuses quire audit to a user who is not an admin, with exit code 1 and what to do', async () => {
+    const result = await quire(['audit'], as());
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('HTTP 403');
+    expect(result.stderr).toContain('Ask an admin');
+  });
+
+  it('as an admin, lists the audit log filtered by action, and --verify reports a valid chain', async () => {
+    const saved = JSON.parse(readFileSync(credentialsFile(), 'utf8'));
+    await services.auth.pool.query(
+      `UPDATE accounts SET roles = array_append(roles, 'admin') WHERE id = $1 AND NOT ('admin' = ANY(roles))`,
+      [saved.accountId],
+    );
+    const login = await quire(['login', '-e', email, '--password-stdin'], { ...as(), input: password });
+    expect(login.code, login.stderr).toBe(0);
+
+    type Page = { items: Array<{ seq: number; action: string; actor: string | null; subject: string }> };
+    let page: Page = { items: [] };
+    for (let i = 0; i < 120 && !page.items.some((e) => e.action === 'document.shared'); i++) {
+      page = await quireJson<Page>(['audit', '--action', 'document.shared', '--since', '1h'], as());
+      if (!page.items.length) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(page.items.length).toBeGreaterThan(0);
+    expect(page.items.every((e) => e.action === 'document.shared')).toBe(true);
+    expect(page.items[0]?.actor).toBe(saved.accountId);
+
+    const all = await quireJson<Page>(['audit', '--limit', '500'], as());
+    expect(all.items.length).toBeGreaterThan(page.items.length);
+    const table = await quire(['audit', '--action', 'document.shared'], as());
+    expect(table.stdout).toMatch(/^SEQ\s+WHEN\s+ACTION\s+ACTOR\s+SUBJECT/);
+
+    const verified = await quireJson<{ valid: boolean; checked: number; head?: { seq: number } }>(
+      ['audit', '--verify'],
+      as(),
+    );
+    expect(verified).toMatchObject({ valid: true });
+    expect(verified.checked).toBeGreaterThanOrEqual(all.items.length);
+    const human = await quire(['audit', '--verify'], as());
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toContain('The audit chain is valid');
   });
 
   it('refuses plain http to a host other than loopback with exit code 2', async () => {

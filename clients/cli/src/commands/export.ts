@@ -1,7 +1,7 @@
 /**
  * `quire export`: requests an export of your documents (Document's POST /v1/exports), waits with a
- * progress display while the Export service works on it, then downloads the archive. The Export
- * resource carries only `status` today; the download expects a `downloadUrl` on a completed export.
+ * progress display while the Export service works on it, then downloads the archive from the
+ * `downloadUrl` (a presigned object-storage link) Document records on the completed export.
  */
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { Readable } from 'node:stream';
@@ -23,8 +23,13 @@ export interface ExportView {
   format: string;
   status: string;
   createdAt: string;
-  /** A link to the finished archive; not served by the API yet. */
+  finishedAt?: string;
+  /** A link to the finished archive, on a completed export until it expires. */
   downloadUrl?: string;
+  expiresAt?: string;
+  documentCount?: number;
+  skippedCount?: number;
+  archiveBytes?: number;
   error?: string;
 }
 
@@ -86,7 +91,7 @@ async function downloadExport(
   if (!view.downloadUrl) {
     throw new CliError(
       `Export ${view.id} is ${view.status}, but the API gives no download link for it (no downloadUrl)`,
-      'The Export service does not publish finished archives through the API yet; ask an admin for the archive',
+      'Request a new export; if this one keeps coming without a link, tell an admin the export id',
     );
   }
   const absolute = /^https?:\/\//.test(view.downloadUrl);

@@ -36,7 +36,9 @@ export interface UpSettings {
 export function upSettings(env: NodeJS.ProcessEnv = process.env): UpSettings {
   const offset = Number(env.QUIRE_PORT_OFFSET ?? 0);
   const namespace = env.QUIRE_UP_NAMESPACE ?? 'quire-local';
-  const base = 18000 + offset;
+  // 14000-14299: clear of the stack's ports (12379-19300 spread out) at offset 0, and of a second
+  // clone's stack and platform at QUIRE_PORT_OFFSET=1000 (15000-15299 is free too).
+  const base = 14000 + offset;
   return {
     namespace,
     platform: 'quire',

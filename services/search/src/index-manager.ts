@@ -58,12 +58,16 @@ export class IndexManager {
     }
     const source = current.join(',');
     this.logger.info({ from: current, to: target }, 'Reindexing for a new index definition');
+    // A reindex copies what a search of the source sees, which is only what has been refreshed:
+    // refresh first, so every acknowledged write is copied.
+    for (const index of current) await engine.refresh(index);
     const first = await engine.reindex(source, target);
     await engine.updateAliases([
       ...current.map((index) => ({ remove: { index, alias } })),
       { add: { index: target, alias } },
     ]);
     await new Promise((r) => setTimeout(r, this.settleMs));
+    for (const index of current) await engine.refresh(index);
     const second = await engine.reindex(source, target);
     for (const index of current) await engine.deleteIndex(index);
     this.logger.info(

@@ -102,11 +102,14 @@ check_dry_run() {
   # CRDs the manifests use, from their projects' pinned releases; applied only if absent, so the
   # shared cluster's own copies are never changed.
   local crd
+  # Our own Platform CRD too: on a fresh cluster nothing else has installed it, and without it the
+  # known-bad control below would be refused for the wrong reason.
   for crd in "$PROMETHEUS_OPERATOR_CRDS"/monitoring.coreos.com_{servicemonitors,prometheusrules}.yaml \
-    "$GATEWAY_API_CRDS"/gateway.networking.k8s.io_httproutes.yaml; do
+    "$GATEWAY_API_CRDS"/gateway.networking.k8s.io_httproutes.yaml crds/platform.quire.dev_platforms.yaml; do
     kc get -f "$crd" >/dev/null 2>&1 || kc create -f "$crd" >/dev/null
   done
-  kc wait --for=condition=Established crd/servicemonitors.monitoring.coreos.com crd/prometheusrules.monitoring.coreos.com >/dev/null
+  kc wait --for=condition=Established crd/servicemonitors.monitoring.coreos.com crd/prometheusrules.monitoring.coreos.com \
+    crd/platforms.platform.quire.dev >/dev/null
   # The namespaces the manifests name must exist for a dry run; they are created empty and kept.
   local ns
   for ns in quire-system quire-demo quire-data quire team-a team-b; do

@@ -67,7 +67,6 @@ test-integration: build stack-up ## Run the integration tests against the local 
 .PHONY: test
 test: generate build lint stack-up ## Everything CI runs: generate, build, lint, start the stack, all tests, the delivery checks
 	npm test
-	npm run test:web-e2e
 	$(MAKE) check-delivery
 
 .PHONY: bench

@@ -17,27 +17,14 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['**/*.int.test.ts'],
-          exclude: ['**/node_modules/**', '**/dist/**', 'clients/web/**'],
+          // The web app's browser test (clients/web/test) is one of these: Chromium against real services.
+          exclude: ['**/node_modules/**', '**/dist/**'],
           setupFiles: ['dev/src/load-env.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           // Integration suites share one cluster and one stack; files run one at a time so their
           // timing assertions and resource use stay predictable on two cores.
           fileParallelism: false,
-        },
-      },
-      {
-        // The browser end-to-end test runs in its own vitest invocation after the others (`npm run
-        // test:web-e2e`): in the same run, after the document events suite, its search step never
-        // saw the upload indexed, while alone, on the same stack, it passes. Not yet understood;
-        // see the issue notes.
-        test: {
-          name: 'web-e2e',
-          include: ['clients/web/**/*.int.test.ts'],
-          exclude: ['**/node_modules/**', '**/dist/**'],
-          setupFiles: ['dev/src/load-env.ts'],
-          testTimeout: 120_000,
-          hookTimeout: 180_000,
         },
       },
       {

@@ -27,6 +27,20 @@ describe('the search page', () => {
     expect(search).toHaveBeenCalledWith({ q: 'budget', limit: 10 });
   });
 
+  it('searches again at once when Enter is pressed, even for the same words', async () => {
+    const search = vi
+      .fn<() => Promise<Results>>()
+      .mockResolvedValueOnce({ items: [] })
+      .mockResolvedValue({ items: [hit('1', 'Fresh upload')] });
+    renderWithApi(<SearchPage />, { search });
+    const box = screen.getByLabelText('Search documents');
+    await userEvent.type(box, 'fresh');
+    expect(await screen.findByText('Nothing matches')).toBeTruthy();
+    await userEvent.type(box, '{Enter}');
+    expect(await screen.findByText('Fresh upload')).toBeTruthy();
+    expect(search).toHaveBeenCalledTimes(2);
+  });
+
   it('marks the matching words, as text rather than HTML', async () => {
     const search = vi.fn(async () => ({
       items: [hit('1', 'Budget <b>2026</b>', { title: ['<mark>Budget</mark> <b>2026</b>'] })],

@@ -1,4 +1,8 @@
-/** Full-text search that updates as you type (debounced), with highlights, a tag filter and "load more". */
+/**
+ * Full-text search that updates as you type (debounced), with highlights, a tag filter and "load more".
+ * Enter searches again at once, even for the same words: a document just uploaded is indexed a moment
+ * later, and people retry a search rather than retype it.
+ */
 import { useEffect, useState } from 'react';
 import type { SearchPage as Results, SearchQuery } from '../api/api.ts';
 import { messageOf } from '../api/problem.ts';
@@ -10,13 +14,14 @@ import { usePageHeading } from '../ui/use-page-title.ts';
 /** Wait this long after the last keystroke before searching, so typing sends one request, not ten. */
 export const searchDebounceMs = 300;
 
-function useDebounced<T>(value: T, ms: number): T {
+/** The value once it has stopped changing for `ms`, and a function that settles it now. */
+function useDebounced<T>(value: T, ms: number): [T, () => void] {
   const [settled, setSettled] = useState(value);
   useEffect(() => {
     const timer = setTimeout(() => setSettled(value), ms);
     return () => clearTimeout(timer);
   }, [value, ms]);
-  return settled;
+  return [settled, () => setSettled(value)];
 }
 
 export function SearchPage() {
@@ -25,10 +30,12 @@ export function SearchPage() {
   const [text, setText] = useState('');
   const [tags, setTags] = useState('');
   // One string, so the debounced value compares by content and a re-render does not search again.
-  const query = useDebounced(`${text.trim()}\u0000${tags.trim()}`, searchDebounceMs);
+  const [query, settleNow] = useDebounced(`${text.trim()}\u0000${tags.trim()}`, searchDebounceMs);
   const [results, setResults] = useState<Results>();
   const [error, setError] = useState<string>();
   const [loading, setLoading] = useState(false);
+  // Bumped by Enter, so the same query runs again.
+  const [attempt, setAttempt] = useState(0);
 
   const params = (cursor?: string): SearchQuery => {
     const [q = '', t = ''] = query.split('\u0000');
@@ -52,7 +59,7 @@ export function SearchPage() {
     return () => {
       live = false;
     };
-  }, [api, query]);
+  }, [api, query, attempt]);
 
   const loadMore = async () => {
     if (!results?.nextCursor) return;
@@ -72,11 +79,21 @@ export function SearchPage() {
       <h1 ref={heading} tabIndex={-1}>
         Search
       </h1>
-      <search className="filters">
-        <label htmlFor="search-text">Search documents</label>
-        <input id="search-text" type="search" value={text} onChange={(e) => setText(e.target.value)} />
-        <label htmlFor="search-tags">Tags</label>
-        <input id="search-tags" value={tags} onChange={(e) => setTags(e.target.value)} />
+      <search>
+        <form
+          className="filters"
+          onSubmit={(e) => {
+            e.preventDefault();
+            settleNow();
+            setAttempt((n) => n + 1);
+          }}
+        >
+          <label htmlFor="search-text">Search documents</label>
+          <input id="search-text" type="search" value={text} onChange={(e) => setText(e.target.value)} />
+          <label htmlFor="search-tags">Tags</label>
+          <input id="search-tags" value={tags} onChange={(e) => setTags(e.target.value)} />
+          <button type="submit">Search</button>
+        </form>
       </search>
       <p className="result-count" aria-live="polite">
         {results && !loading ? `${results.items.length}${results.nextCursor ? '+' : ''} results` : ''}

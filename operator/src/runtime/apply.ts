@@ -47,7 +47,7 @@ export type ApplyOutcome =
 export interface ApplierOptions {
   client: ApiClient;
   fieldManager: string;
-  /** Live objects are read from these informers' caches when the kind has one; otherwise, or on a miss, by a GET. */
+  /** Live objects are read from these informers' caches when the kind has one; a miss is applied without force first. */
   informers?: SharedInformers | undefined;
 }
 
@@ -106,21 +106,40 @@ export class Applier {
     options: { owner?: Owner } = {},
   ): Promise<ApplyOutcome> {
     const object = this.prepare(kind, desired, options.owner);
-    const key = keyOf(object);
     const id = this.id(kind, object);
     const hash = object.metadata.annotations?.[desiredHashAnnotation] ?? '';
-    const live = await this.live(kind, object);
+    const live = this.cached(kind, object);
     const last = this.applied.get(id);
     if (live && last && last.hash === hash && last.fingerprint === fingerprint(live)) {
       return { result: 'unchanged', object: live };
     }
-    const ours = !live || live.metadata.labels?.[managedByLabel] === managedByValue;
+    if (live)
+      return this.send(kind, object, id, hash, live.metadata.labels?.[managedByLabel] === managedByValue);
+    // Not cached: usually new, but possibly deleted from under the cache or outside a label-filtered
+    // one (someone else's object). Applying without force tells them apart in one request for the
+    // common case: it creates a new object, and only a field another manager holds makes it fail,
+    // when a read decides whether forcing is safe (the object is ours) or the conflict stands.
+    const first = await this.send(kind, object, id, hash, false);
+    if (first.result !== 'conflict') return first;
+    const read = await this.read(kind, object);
+    const ours = read === undefined || read.metadata.labels?.[managedByLabel] === managedByValue;
+    return ours ? this.send(kind, object, id, hash, true) : first;
+  }
+
+  private async send(
+    kind: ResourceKind,
+    object: KubeObject,
+    id: string,
+    hash: string,
+    force: boolean,
+  ): Promise<ApplyOutcome> {
+    const key = keyOf(object);
     try {
       const result = await this.options.client.request<KubeObject>(
         'PATCH',
         resourcePath(kind, { namespace: key.namespace, name: key.name }),
         {
-          query: { fieldManager: this.options.fieldManager, force: ours },
+          query: { fieldManager: this.options.fieldManager, force },
           body: object,
           contentType: patchTypes.apply,
         },
@@ -142,15 +161,14 @@ export class Applier {
     return `${kindName(kind)}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
   }
 
-  private async live(kind: ResourceKind, object: KubeObject): Promise<KubeObject | undefined> {
-    const key = keyOf(object);
+  private cached(kind: ResourceKind, object: KubeObject): KubeObject | undefined {
     const informers = this.options.informers;
-    const cached = informers?.has(kind) ? informers.for(kind).get(key) : undefined;
-    if (cached) return cached;
-    // Not cached: new, deleted, or outside a label-filtered cache (someone else's object). Only a
-    // read can tell, and it decides whether forcing is safe.
+    return informers?.has(kind) ? informers.for(kind).get(keyOf(object)) : undefined;
+  }
+
+  private async read(kind: ResourceKind, object: KubeObject): Promise<KubeObject | undefined> {
     try {
-      return await this.options.client.request<KubeObject>('GET', resourcePath(kind, key));
+      return await this.options.client.request<KubeObject>('GET', resourcePath(kind, keyOf(object)));
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;

@@ -210,6 +210,16 @@ describe('applying, pruning and reporting status', () => {
     expect(await value('contested-x')).toBe('ours-now');
   });
 
+  it('creates new objects without reading each one first', async () => {
+    const readsBefore = await countRequests(manager.metrics, ['GET']);
+    await createGadget('fresh', { a: '1', b: '2', c: '3', d: '4', e: '5' });
+    await until('fresh to be Ready', async () => (await ready('fresh'))?.status === 'True');
+    // The test's own polling reads the gadget; those go through `client`, not the manager's metrics.
+    const reads = (await countRequests(manager.metrics, ['GET'])) - readsBefore;
+    expect(await value('fresh-e')).toBe('5');
+    expect(reads).toBe(0);
+  });
+
   it('sends zero write requests on a no-op resync of 50 unchanged objects', async () => {
     const items = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`item${i}`, `v${i}`]));
     await createGadget('fifty', items);

@@ -2,6 +2,7 @@
 import {
   AuthenticationError,
   authenticate,
+  clientAddressResolver,
   createServiceApp,
   createTokenVerifier,
   type HttpMetrics,
@@ -14,11 +15,13 @@ import {
 } from '@quire/kit';
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import { accountRoutes } from './account-routes.js';
 import { AccountStore } from './accounts.js';
 import { authTopic } from './auth-events.js';
 import { authRoutes } from './auth-routes.js';
 import type { AuthSettings } from './config.js';
 import { LoginLimiter } from './login-limiter.js';
+import { sessionRoutes } from './session-routes.js';
 import { SessionStore } from './sessions.js';
 import type { SigningKeyRing } from './signing-keys.js';
 import { TokenIssuer } from './tokens.js';
@@ -33,6 +36,11 @@ export interface AuthDeps {
   environment?: 'production' | 'development' | 'test';
   metrics?: HttpMetrics;
   readiness?: Readiness;
+  /**
+   * Component tests only: believe X-Forwarded-For on plain-HTTP connections, so a test can act as
+   * many clients (over TLS only the trusted proxy's identity counts; see the kit's client-address).
+   */
+  testOnlyTrustForwardedForWithoutTls?: boolean;
 }
 
 /** Builds the Auth service. */
@@ -54,24 +62,39 @@ export function createApp(deps: AuthDeps): ServiceApp {
       return principal;
     },
   };
+  // Behind the gateway the client is what the gateway put in X-Forwarded-For, believed only from a
+  // peer whose client certificate names a trusted proxy; Express's `trust proxy` (by IP) stays off.
+  const clientAddress = clientAddressResolver({
+    trustedProxies: deps.settings.trustedProxyIds,
+    testOnlyTrustForwardedForWithoutTls: deps.testOnlyTrustForwardedForWithoutTls === true,
+  });
+  const accounts = new AccountStore(deps.pool, authTopic);
+  const token = authRoutes({
+    accounts,
+    sessions,
+    limiter: new LoginLimiter(deps.redis, deps.settings.login),
+    tokens,
+    keys: deps.keys,
+    clientAddress,
+    refreshTokenTtlSeconds: deps.settings.refreshTokenTtlSeconds,
+    bootstrapAdminEmail: deps.settings.bootstrapAdminEmail,
+  });
+  const session = sessionRoutes({ accounts, sessions, verifier });
+  const account = accountRoutes({ accounts, sessions });
   const app = createServiceApp({
     service: 'auth',
     description: 'Accounts, logins, sessions and the platform access tokens',
     logger: deps.logger,
     environment: deps.environment ?? 'production',
     bodyLimit: '8kb',
-    // Behind the gateway the client address comes from X-Forwarded-For set by a cluster-internal peer.
-    trustProxy: 'loopback, linklocal, uniquelocal',
     authenticate: authenticate(verifier),
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
     ...(deps.readiness ? { readiness: deps.readiness } : {}),
-    routes: authRoutes({
-      accounts: new AccountStore(deps.pool, authTopic),
-      sessions,
-      limiter: new LoginLimiter(deps.redis, deps.settings.login),
-      tokens,
-      keys: deps.keys,
-    }),
+    routes: (r) => {
+      token(r);
+      session(r);
+      account(r);
+    },
   });
   app.readiness.add('postgres', postgresCheck(deps.pool)).add('redis', redisCheck(deps.redis));
   return app;

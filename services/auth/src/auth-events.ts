@@ -9,6 +9,7 @@ export const authEventTypes = {
   loginFailed: 'auth.login_failed',
   loggedOut: 'auth.logged_out',
   refreshTokenReused: 'auth.refresh_token_reused',
+  rolesChanged: 'auth.roles_changed',
 } as const;
 
 type AuthEventType = (typeof authEventTypes)[keyof typeof authEventTypes];

@@ -1,21 +1,24 @@
-/** The Auth API: sign-up, login, refresh, logout, revoke-all, the current session and the JWKS. */
-import { type ApiRouter, AuthenticationError, servicePaths } from '@quire/kit';
+/** The Auth API's token routes: sign-up, login, refresh and the JWKS (sessions: session-routes.ts). */
+import { type ApiRouter, AuthenticationError, InputError, servicePaths } from '@quire/kit';
 import type { Request } from 'express';
 import type { AccountStore } from './accounts.js';
 import { authEvent, authEventTypes } from './auth-events.js';
 import type { LoginLimiter } from './login-limiter.js';
 import { hashPassword, verifyPassword } from './passwords.js';
+import { clearedRefreshCookie, deliveryOf, refreshCookie, refreshCookieOf } from './refresh-cookie.js';
+import { grantFirstAdmin } from './roles.js';
 import {
+  DeliveryHeader,
   JwksResponse,
   LoginRequest,
   RefreshRequest,
-  SessionResponse,
+  type RefreshTokenDelivery,
   SignUpRequest,
   TokenResponse,
 } from './schemas.js';
 import type { SessionStore } from './sessions.js';
 import type { SigningKeyRing } from './signing-keys.js';
-import type { TokenIssuer } from './tokens.js';
+import type { TokenIssuer, TokenPair } from './tokens.js';
 
 export interface AuthRouteDeps {
   accounts: AccountStore;
@@ -23,14 +26,33 @@ export interface AuthRouteDeps {
   limiter: LoginLimiter;
   tokens: TokenIssuer;
   keys: SigningKeyRing;
+  /** The client's address, for the limits per address and the login events. */
+  clientAddress: (req: Request) => string;
+  refreshTokenTtlSeconds: number;
+  /** The email that becomes the first admin when it signs up (QUIRE_AUTH_BOOTSTRAP_ADMIN_EMAIL). */
+  bootstrapAdminEmail?: string | undefined;
 }
 
-const clientAddress = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 const noStore = { 'Cache-Control': 'no-store' };
+const invalidRefresh = 'The refresh token is invalid or expired';
+const cookieNote =
+  ' With `Quire-Refresh-Token-Delivery: cookie` the refresh token is set in an httpOnly cookie instead of the body.';
 
-/** Declares the Auth routes on the service's router. */
+/** Declares the token routes on the service's router. */
 export function authRoutes(deps: AuthRouteDeps) {
-  const { accounts, sessions, limiter, tokens, keys } = deps;
+  const { accounts, sessions, limiter, tokens, keys, clientAddress } = deps;
+
+  /** A token answer, with the refresh token where the client asked for it. */
+  const tokenReply = (status: number, pair: TokenPair, delivery: RefreshTokenDelivery) => {
+    if (delivery === 'body') return { status, headers: noStore, body: pair };
+    const { refreshToken, ...rest } = pair;
+    return {
+      status,
+      headers: { ...noStore, 'Set-Cookie': refreshCookie(refreshToken, deps.refreshTokenTtlSeconds) },
+      body: rest,
+    };
+  };
+
   return (r: ApiRouter): void => {
     r.route(
       {
@@ -38,26 +60,33 @@ export function authRoutes(deps: AuthRouteDeps) {
         path: '/v1/auth/signup',
         operationId: 'signUp',
         summary: 'Create an account with an email and password, and start a session',
+        description: `The first admin is made here when the email is QUIRE_AUTH_BOOTSTRAP_ADMIN_EMAIL and no admin exists yet.${cookieNote}`,
         tags: ['auth'],
         authenticated: false,
         body: SignUpRequest,
+        headers: DeliveryHeader,
         responses: {
           201: { description: 'The account was created; here are its first tokens', body: TokenResponse },
         },
         problems: [409, 429],
       },
       async ({ body, req }) => {
+        const delivery = deliveryOf(req);
         await limiter.countAttempt(clientAddress(req));
         const hash = await hashPassword(body.password);
-        const account = await accounts.create(body.email, hash, (id) =>
+        let account = await accounts.create(body.email, hash, (id) =>
           authEvent(authEventTypes.signedUp, id, { email: body.email }),
         );
+        if (deps.bootstrapAdminEmail === body.email) {
+          const first = await grantFirstAdmin(accounts, body.email);
+          if (first.outcome === 'granted') account = first.account;
+        }
         const { sessionId, refreshToken } = await sessions.create(account.id);
-        return {
-          status: 201,
-          headers: noStore,
-          body: await tokens.pair(account.id, account.roles, sessionId, refreshToken),
-        };
+        return tokenReply(
+          201,
+          await tokens.pair(account.id, account.roles, sessionId, refreshToken),
+          delivery,
+        );
       },
     );
 
@@ -67,15 +96,16 @@ export function authRoutes(deps: AuthRouteDeps) {
         path: '/v1/auth/login',
         operationId: 'logIn',
         summary: 'Log in with an email and password',
-        description:
-          'Wrong credentials answer 401 without saying whether the email or the password was wrong.',
+        description: `Wrong credentials answer 401 without saying whether the email or the password was wrong.${cookieNote}`,
         tags: ['auth'],
         authenticated: false,
         body: LoginRequest,
+        headers: DeliveryHeader,
         responses: { 200: { description: 'A new session and its tokens', body: TokenResponse } },
         problems: [401, 429],
       },
       async ({ body, req }) => {
+        const delivery = deliveryOf(req);
         const address = clientAddress(req);
         await limiter.countAttempt(address);
         await limiter.checkAccount(body.email);
@@ -102,11 +132,11 @@ export function authRoutes(deps: AuthRouteDeps) {
             ...(userAgent ? { userAgent } : {}),
           }),
         );
-        return {
-          status: 200,
-          headers: noStore,
-          body: await tokens.pair(account.id, account.roles, sessionId, refreshToken),
-        };
+        return tokenReply(
+          200,
+          await tokens.pair(account.id, account.roles, sessionId, refreshToken),
+          delivery,
+        );
       },
     );
 
@@ -117,89 +147,52 @@ export function authRoutes(deps: AuthRouteDeps) {
         operationId: 'refresh',
         summary: 'Exchange a refresh token for new tokens',
         description:
-          'Each refresh token works once. Presenting one that was already used ends its session, since it was probably stolen.',
+          'Each refresh token works once. Presenting one that was already used ends its session, since it was probably stolen. ' +
+          'The token comes from the body, or, when the body has none and the request says `Quire-Refresh-Token-Delivery: cookie`, ' +
+          'from the refresh cookie, which then receives the next one (a failed cookie refresh clears the cookie).',
         tags: ['auth'],
         authenticated: false,
         body: RefreshRequest,
+        headers: DeliveryHeader,
         responses: { 200: { description: 'The next tokens of the session', body: TokenResponse } },
         problems: [401],
       },
-      async ({ body }) => {
-        const result = await sessions.rotate(body.refreshToken);
+      async ({ body, req, res }) => {
+        const delivery = deliveryOf(req);
+        const fromCookie = body.refreshToken === undefined && delivery === 'cookie';
+        const presented = body.refreshToken ?? (fromCookie ? refreshCookieOf(req) : undefined);
+        if (presented === undefined && !fromCookie) {
+          throw new InputError('The request body is invalid', [
+            {
+              field: 'refreshToken',
+              rule: 'invalid_type',
+              message:
+                'Required: the refresh token, or send the refresh cookie with Quire-Refresh-Token-Delivery: cookie',
+              in: 'body',
+            },
+          ]);
+        }
+        // A browser whose cookie no longer works should forget it, whatever the failure.
+        const refuse = (): never => {
+          if (fromCookie) res.append('Set-Cookie', clearedRefreshCookie());
+          throw new AuthenticationError(invalidRefresh);
+        };
+        if (presented === undefined) return refuse();
+        const result = await sessions.rotate(presented);
         if (result.outcome === 'reused') {
           await accounts.recordEvent(
             authEvent(authEventTypes.refreshTokenReused, result.accountId, { sessionId: result.sessionId }),
           );
         }
-        if (result.outcome !== 'rotated')
-          throw new AuthenticationError('The refresh token is invalid or expired');
+        if (result.outcome !== 'rotated') return refuse();
+        // The roles come from the account as stored now, so a change of roles reaches the session here.
         const account = await accounts.findById(result.accountId);
         if (!account) {
           await sessions.revoke(result.accountId, result.sessionId);
-          throw new AuthenticationError('The refresh token is invalid or expired');
+          return refuse();
         }
-        return {
-          status: 200,
-          headers: noStore,
-          body: await tokens.pair(account.id, account.roles, result.sessionId, result.refreshToken),
-        };
-      },
-    );
-
-    r.route(
-      {
-        method: 'get',
-        path: '/v1/auth/session',
-        operationId: 'getSession',
-        summary: 'The session of the access token, while it is active',
-        tags: ['auth'],
-        authenticated: true,
-        responses: { 200: { description: 'The active session', body: SessionResponse } },
-      },
-      async ({ principal }) => ({
-        status: 200,
-        body: { accountId: principal.subject, sessionId: principal.sessionId, roles: principal.roles },
-      }),
-    );
-
-    r.route(
-      {
-        method: 'post',
-        path: '/v1/auth/logout',
-        operationId: 'logOut',
-        summary: 'End the session of the access token',
-        tags: ['auth'],
-        authenticated: true,
-        responses: { 204: { description: 'The session ended; its refresh token no longer works' } },
-      },
-      async ({ principal }) => {
-        if (principal.sessionId) await sessions.revoke(principal.subject, principal.sessionId);
-        await accounts.recordEvent(
-          authEvent(authEventTypes.loggedOut, principal.subject, {
-            sessionId: principal.sessionId,
-            all: false,
-          }),
-        );
-        return { status: 204 };
-      },
-    );
-
-    r.route(
-      {
-        method: 'post',
-        path: '/v1/auth/sessions/revoke-all',
-        operationId: 'revokeAllSessions',
-        summary: 'End every session of the account, on every device',
-        tags: ['auth'],
-        authenticated: true,
-        responses: { 204: { description: 'Every session ended' } },
-      },
-      async ({ principal }) => {
-        const count = await sessions.revokeAll(principal.subject);
-        await accounts.recordEvent(
-          authEvent(authEventTypes.loggedOut, principal.subject, { all: true, count }),
-        );
-        return { status: 204 };
+        const pair = await tokens.pair(account.id, account.roles, result.sessionId, result.refreshToken);
+        return tokenReply(200, pair, delivery);
       },
     );
 

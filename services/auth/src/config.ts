@@ -4,7 +4,28 @@ import { z } from 'zod';
 
 const positive = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
-/** Auth's own settings: token lifetimes, key rotation and login limits. */
+/** A comma-separated list of SPIFFE IDs, each exact or a prefix ending in `*`. */
+const spiffeIdList = z
+  .string()
+  .default('')
+  .transform((s) =>
+    s
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z.array(
+      z
+        .string()
+        .regex(
+          /^spiffe:\/\/[a-z0-9._-]+\/[^\s,*]*\*?$/,
+          'must be SPIFFE IDs (spiffe://<trust domain>/ns/<namespace>/sa/<service account>), comma-separated, each exact or ending in *',
+        ),
+    ),
+  );
+
+/** Auth's own settings: token lifetimes, key rotation, login limits, the trusted proxy and the first admin. */
 export const authEnv = z
   .object({
     [envVar.authIssuer]: z.string().min(1).default('quire-auth'),
@@ -15,6 +36,13 @@ export const authEnv = z
     [envVar.loginMaxFailuresPerAccount]: positive(5),
     [envVar.loginMaxAttemptsPerAddress]: positive(30),
     [envVar.loginWindowSeconds]: positive(900),
+    [envVar.trustedProxyIds]: spiffeIdList,
+    [envVar.authBootstrapAdminEmail]: z
+      .string()
+      .trim()
+      .pipe(z.email('must be an email address'))
+      .transform((e) => e.toLowerCase())
+      .optional(),
     [envVar.kafkaBrokers]: z.string().optional(),
   })
   .transform((e) => ({
@@ -28,6 +56,8 @@ export const authEnv = z
       maxAttemptsPerAddress: e[envVar.loginMaxAttemptsPerAddress],
       windowSeconds: e[envVar.loginWindowSeconds],
     },
+    trustedProxyIds: e[envVar.trustedProxyIds],
+    bootstrapAdminEmail: e[envVar.authBootstrapAdminEmail],
   }));
 export type AuthSettings = z.output<typeof authEnv>;
 

@@ -19,8 +19,30 @@ export const LoginRequest = z
   .strictObject({ email, password: z.string().min(1).max(128) })
   .meta({ id: 'LoginRequest' });
 
+/** Where the refresh token travels: in the JSON body (the default; the CLI) or in an httpOnly cookie (browsers). */
+export const refreshTokenDeliveries = ['body', 'cookie'] as const;
+export type RefreshTokenDelivery = (typeof refreshTokenDeliveries)[number];
+
+/** The request header that asks for the cookie; documented on every route that reads it. */
+export const DeliveryHeader = z.object({
+  'quire-refresh-token-delivery': z
+    .enum(refreshTokenDeliveries)
+    .optional()
+    .meta({
+      description:
+        '`cookie` (browsers): the refresh token is set in the httpOnly cookie `__Secure-quire-refresh` ' +
+        '(Path=/v1/auth) and left out of the body, and refresh and logout read it from there. ' +
+        '`body` (the default): the refresh token is in the JSON body, as the CLI uses it.',
+    }),
+});
+
 export const RefreshRequest = z
-  .strictObject({ refreshToken: z.string().min(1).max(512) })
+  .strictObject({
+    refreshToken: z.string().min(1).max(512).optional().meta({
+      description:
+        'Required unless the refresh cookie is sent with `Quire-Refresh-Token-Delivery: cookie`; taken over the cookie when both are there',
+    }),
+  })
   .meta({ id: 'RefreshRequest' });
 
 export const TokenResponse = z
@@ -29,7 +51,10 @@ export const TokenResponse = z
     tokenType: z.literal('Bearer'),
     accessToken: z.string(),
     expiresIn: z.number().int().meta({ description: 'Seconds until the access token expires' }),
-    refreshToken: z.string().meta({ description: 'Single use: each refresh returns the next one' }),
+    refreshToken: z.string().optional().meta({
+      description:
+        'Single use: each refresh returns the next one. Absent when it was delivered in the cookie (`Quire-Refresh-Token-Delivery: cookie`)',
+    }),
   })
   .meta({ id: 'TokenResponse' });
 
@@ -40,3 +65,40 @@ export const SessionResponse = z
 export const JwksResponse = z
   .object({ keys: z.array(z.record(z.string(), z.unknown())) })
   .meta({ id: 'JsonWebKeySet' });
+
+/** The roles an account may hold; `admin` may manage other accounts' roles. */
+export const accountRoles = ['user', 'admin'] as const;
+export type AccountRole = (typeof accountRoles)[number];
+
+export const SetRolesRequest = z
+  .strictObject({
+    roles: z
+      .array(z.enum(accountRoles, { error: `must be one of: ${accountRoles.join(', ')}` }))
+      .min(1, 'must name at least one role')
+      .max(16)
+      // One spelling per set of roles, whatever the order or repetition in the request.
+      .transform((roles) => accountRoles.filter((r) => roles.includes(r)))
+      .meta({
+        description: `The account's complete new set of roles, each one of: ${accountRoles.join(', ')}`,
+      }),
+  })
+  .meta({ id: 'SetRolesRequest', example: { roles: ['user', 'admin'] } });
+
+export const AccountIdParams = z.object({ id: z.uuid().meta({ description: 'The account id' }) });
+
+export const AccountLookupQuery = z.strictObject({ email });
+
+export const AccountView = z
+  .object({
+    id: z.uuid(),
+    email: z.string(),
+    roles: z.array(z.string()),
+    createdAt: z.iso.datetime({ offset: true }),
+  })
+  .meta({ id: 'Account' });
+
+export const AccountList = z
+  .object({
+    items: z.array(AccountView).meta({ description: 'The accounts found: none or one for an email' }),
+  })
+  .meta({ id: 'AccountList' });

@@ -26,6 +26,13 @@ redis.call('PEXPIRE', KEYS[1], ARGV[4])
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
 return 1`;
 
+// Ends the session when the secret is its current one: 1 when it did, 0 otherwise.
+const endScript = `
+if redis.call('HGET', KEYS[1], 'secret') ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('SREM', KEYS[2], ARGV[2])
+return 1`;
+
 export type RotateResult =
   | { outcome: 'rotated'; accountId: string; sessionId: string; refreshToken: string }
   | { outcome: 'unknown' }
@@ -109,6 +116,24 @@ export class SessionStore {
       .del(sessionKey(accountId, sessionId))
       .srem(indexKey(accountId), sessionId)
       .exec();
+  }
+
+  /**
+   * Ends the session of a refresh token without using it (a browser's logout, which has only the
+   * cookie); returns the session when the token was its current one, undefined otherwise.
+   */
+  async revokeByToken(token: string): Promise<{ accountId: string; sessionId: string } | undefined> {
+    const t = parseToken(token);
+    if (!t) return undefined;
+    const ended = await this.redis.eval(
+      endScript,
+      2,
+      sessionKey(t.accountId, t.sessionId),
+      indexKey(t.accountId),
+      hashSecret(t.secret),
+      t.sessionId,
+    );
+    return ended === 1 ? { accountId: t.accountId, sessionId: t.sessionId } : undefined;
   }
 
   /** Ends every session of the account; returns how many there were. */

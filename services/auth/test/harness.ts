@@ -24,7 +24,16 @@ export async function startAuth(
     activationDelayMs: 0,
   });
   await keys.start();
-  const app = createApp({ pool, redis, keys, settings, logger, environment: 'test' });
+  // Stories act as many clients over plain HTTP through X-Forwarded-For (see newUser).
+  const app = createApp({
+    pool,
+    redis,
+    keys,
+    settings,
+    logger,
+    environment: 'test',
+    testOnlyTrustForwardedForWithoutTls: true,
+  });
   return {
     app,
     pool,
@@ -56,7 +65,7 @@ export function newUser() {
   return {
     email: `ada.${n}@example.com`,
     password: 'correct horse battery staple',
-    // An address from the IPv6 documentation range, sent as X-Forwarded-For by the (trusted) loopback peer.
+    // An address from the IPv6 documentation range, sent as X-Forwarded-For (believed without TLS in tests).
     address: `2001:db8::${Math.floor(Math.random() * 0xffff).toString(16)}:${counter.toString(16)}`,
   };
 }

@@ -62,6 +62,13 @@ describe('parsing a service environment', () => {
     expect(envVariablesFor('export').required).not.toContain('QUIRE_AUTH_JWKS_URL');
   });
 
+  it('offers auth the trusted proxy and the first admin as optional settings, so builders need not set them', () => {
+    expect(envVariablesFor('auth').optional).toEqual(
+      expect.arrayContaining(['QUIRE_TRUSTED_PROXY_IDS', 'QUIRE_AUTH_BOOTSTRAP_ADMIN_EMAIL']),
+    );
+    expect(envVariablesFor('user').optional).not.toContain('QUIRE_AUTH_BOOTSTRAP_ADMIN_EMAIL');
+  });
+
   it('has every service with a user API verify access tokens, internal ones included, and auth and export not', () => {
     const verifying = serviceNames.filter((s) => envVariablesFor(s).required.includes('QUIRE_AUTH_JWKS_URL'));
     expect(verifying).toEqual(['user', 'document', 'notification', 'search', 'audit']);

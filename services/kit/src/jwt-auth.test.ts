@@ -50,6 +50,16 @@ describe('verifying access tokens against a JWKS', () => {
     });
   });
 
+  it('when given the service’s mTLS settings but an http URL (a gateway, a test), it fetches plainly', async () => {
+    const verifier = createJwksVerifier({
+      jwksUrl: url,
+      issuer: 'quire-auth',
+      audience: 'quire',
+      tls: { mode: 'mtls', dir: '/nonexistent/tls' },
+    });
+    await expect(verifier.verify(await sign(first))).resolves.toMatchObject({ subject: 'account-1' });
+  });
+
   it('caches the key set, and fetches it again when a token names a key id it does not know', async () => {
     const verifier = createJwksVerifier({ jwksUrl: url, issuer: 'quire-auth', audience: 'quire' });
     fetches = 0;

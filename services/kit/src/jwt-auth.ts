@@ -1,12 +1,24 @@
 /**
  * Authenticating requests with the platform's access tokens: JWTs signed by the Auth service,
  * verified locally against its JWKS (cached; fetched again when a token names an unknown key id).
+ * In the cluster the JWKS is on Auth's mTLS port, so the fetch presents the service's certificate.
  */
 import type { RequestHandler, Response } from 'express';
-import { createRemoteJWKSet, type JWTVerifyGetKey, errors as joseErrors, jwtVerify } from 'jose';
+import {
+  createRemoteJWKSet,
+  customFetch,
+  type JWTVerifyGetKey,
+  errors as joseErrors,
+  jwtVerify,
+  type RemoteJWKSetOptions,
+} from 'jose';
 import { z } from 'zod';
 import { isDependencyUnavailable } from './dependency-errors.js';
 import { AuthenticationError, NotAllowedError, UnavailableError } from './errors.js';
+import type { TlsSettings } from './listen.js';
+import { createMtlsAgent } from './tls/mtls-agent.js';
+import { mtlsFetch } from './tls/mtls-fetch.js';
+import { TlsMaterialWatcher } from './tls/tls-material.js';
 
 /** Who is calling: the token's subject (the account id), its roles and its session. */
 export interface Principal {
@@ -77,16 +89,43 @@ export function createTokenVerifier(options: {
   };
 }
 
-/** A verifier against the Auth service's JWKS URL, cached for ten minutes. */
-export function createJwksVerifier(options: {
+export interface JwksVerifierOptions {
   jwksUrl: string;
   issuer: string;
   audience: string;
-}): TokenVerifier {
+  /**
+   * The certificate to present when the URL is https: a watcher of the mounted files, or the
+   * service's TLS settings (`config.base.tls`; in `mtls` mode a watcher of that folder is made).
+   * Without it, in `plain` mode, or for an http: URL (tests, a gateway), the global fetch is used.
+   */
+  tls?: TlsSettings | TlsMaterialWatcher;
+  /** The SPIFFE ID Auth must present; unset, the URL's host name is checked against its DNS names. */
+  serverId?: string;
+}
+
+/** The mTLS fetch for the key set, when the URL and the TLS settings call for one. */
+function jwksFetch(options: JwksVerifierOptions): Pick<RemoteJWKSetOptions, typeof customFetch> {
+  const { tls } = options;
+  if (!tls || new URL(options.jwksUrl).protocol !== 'https:') return {};
+  let material: TlsMaterialWatcher;
+  if (tls instanceof TlsMaterialWatcher) material = tls;
+  else if (tls.mode === 'mtls') material = new TlsMaterialWatcher(tls.dir);
+  else return {};
+  const agent = createMtlsAgent({
+    material,
+    ...(options.serverId ? { serverId: options.serverId } : {}),
+    maxSockets: 4,
+  });
+  return { [customFetch]: mtlsFetch(agent) };
+}
+
+/** A verifier against the Auth service's JWKS URL, cached for ten minutes. */
+export function createJwksVerifier(options: JwksVerifierOptions): TokenVerifier {
   const keys = createRemoteJWKSet(new URL(options.jwksUrl), {
     cacheMaxAge: 10 * 60_000,
     cooldownDuration: 5_000,
     timeoutDuration: 2_000,
+    ...jwksFetch(options),
   });
   return createTokenVerifier({ keys, issuer: options.issuer, audience: options.audience });
 }

@@ -57,6 +57,21 @@ export const envVar = {
   loginMaxAttemptsPerAddress: 'QUIRE_AUTH_LOGIN_MAX_ATTEMPTS_PER_ADDRESS',
   /** Auth: length of the login rate-limit window in seconds (default 900). */
   loginWindowSeconds: 'QUIRE_AUTH_LOGIN_WINDOW_SECONDS',
+  /**
+   * Auth: the SPIFFE IDs whose X-Forwarded-For is believed for the per-address login limits,
+   * comma-separated, each exact or a prefix ending in `*`: the platform's gateway
+   * (spiffe://<trust domain>/ns/<namespace>/sa/<platform>-gateway). Only a peer whose verified client
+   * certificate names one of them may say who the client is; unset, no peer may, and every client
+   * behind the gateway shares the gateway's limit.
+   */
+  trustedProxyIds: 'QUIRE_TRUSTED_PROXY_IDS',
+  /**
+   * Auth: the email of the platform's first admin. While no account holds the admin role, the account
+   * with this email gets it when it signs up, or at start-up if it exists already; once an admin
+   * exists the setting does nothing (admins grant roles with PUT /v1/auth/accounts/:id/roles). Sign-up
+   * does not verify emails, so set it only until that account has signed up, then remove it.
+   */
+  authBootstrapAdminEmail: 'QUIRE_AUTH_BOOTSTRAP_ADMIN_EMAIL',
   /** S3-compatible endpoint URL (document, export). */
   s3Endpoint: 'QUIRE_S3_ENDPOINT',
   /** Bucket of the service's objects (document, export). */
@@ -167,6 +182,8 @@ export function envVariablesFor(service: ServiceName): {
       envVar.loginMaxFailuresPerAccount,
       envVar.loginMaxAttemptsPerAddress,
       envVar.loginWindowSeconds,
+      envVar.trustedProxyIds,
+      envVar.authBootstrapAdminEmail,
     );
   } else if (d.public || internalUserApis.has(service)) {
     // Every service with a user API but auth, which issues the tokens, verifies them with its key set.

@@ -13,7 +13,8 @@ export interface SessionState {
   /** As typed at login; the token does not carry it. */
   email: string;
   accessToken: string;
-  refreshToken: string;
+  /** Absent when Auth keeps it in its httpOnly cookie instead. */
+  refreshToken?: string;
   roles: string[];
 }
 
@@ -45,7 +46,7 @@ export class SessionStore {
       accountId: tokens.accountId,
       email,
       accessToken: tokens.accessToken,
-      refreshToken: tokens.refreshToken,
+      ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
       roles: rolesOf(tokens.accessToken),
     };
     this.emit();

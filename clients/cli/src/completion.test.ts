@@ -47,7 +47,16 @@ describe('shell completion', () => {
 
   it('completes commands, subcommands, options and option choices in bash', () => {
     expect(bashComplete(['st'])).toEqual(['status']);
-    expect(bashComplete(['docs', ''])).toEqual(['upload', 'list', 'get', 'download', 'share', 'rm']);
+    expect(bashComplete(['docs', ''])).toEqual([
+      'upload',
+      'list',
+      'get',
+      'download',
+      'share',
+      'rm',
+      'restore',
+    ]);
+    expect(bashComplete(['export', 'l'])).toEqual(['list']);
     expect(bashComplete(['status', '--n'])).toEqual(['--namespace']);
     expect(bashComplete(['status', '-o', ''])).toEqual(['table', 'json', 'yaml']);
     expect(bashComplete(['wait', '-n', 'prod', '--ti'])).toEqual(['--timeout']);

@@ -27,6 +27,9 @@ export function buildProgram(
     .version(version, '-V, --version', 'print the version')
     .configureOutput(output)
     .showHelpAfterError('(add --help for usage and examples)')
+    // A command's options are read only before its subcommand's name, so `quire export list -o json`
+    // gives -o to list rather than to export, which has options of the same names.
+    .enablePositionalOptions()
     .exitOverride();
   program.commandsGroup('Cluster operators (Kubernetes: kubeconfig, --context, -n):');
   addClusterCommands(program);

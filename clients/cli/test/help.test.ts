@@ -22,9 +22,12 @@ const commands: Array<[string[], string]> = [
   [['docs', 'get'], '$ quire docs get'],
   [['docs', 'download'], '$ quire docs download'],
   [['docs', 'share'], '--permission write'],
+  [['docs', 'share'], '$ quire docs share 7d0c… grace@example.com'],
   [['docs', 'rm'], '$ quire docs rm'],
+  [['docs', 'restore'], '$ quire docs restore'],
   [['search'], '$ quire search zeppelin'],
   [['export'], '$ quire export --to my-documents.zip'],
+  [['export', 'list'], '$ quire export list'],
   [['notifications'], '$ quire notifications --unread --mark-read'],
   [['audit'], '$ quire audit --action document.shared --since 24h'],
   [['audit'], '$ quire audit --verify'],
@@ -39,8 +42,10 @@ const reads = [
   ['diff'],
   ['docs', 'list'],
   ['docs', 'get'],
+  ['docs', 'restore'],
   ['search'],
   ['export'],
+  ['export', 'list'],
   ['notifications'],
   ['audit'],
 ];
@@ -117,5 +122,6 @@ describe('quire completion', () => {
     const zsh = await quire(['completion', 'zsh']);
     expect(zsh.stdout.startsWith('#compdef quire')).toBe(true);
     expect(zsh.stdout).toContain("'docs' 'upload:");
+    expect(bash.stdout).toContain("'export') echo 'list'");
   });
 });

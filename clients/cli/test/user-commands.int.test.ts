@@ -1,6 +1,6 @@
-// The user half of the CLI, run as a subprocess against Auth, Document, Search, Export, Notification
-// and Audit started in-process behind a stand-in gateway: login, upload, search, download, share,
-// delete, export, notifications, audit, logout.
+// The user half of the CLI, run as a subprocess against Auth, User, Document, Search, Export,
+// Notification and Audit started in-process behind a stand-in gateway: login, upload, search,
+// download, share (by id and by email), delete, restore, export, notifications, audit, logout.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,6 +46,24 @@ async function signUpAnother(): Promise<string> {
     body: JSON.stringify({ email: `other.${Date.now().toString(36)}@example.com`, password }),
   });
   return ((await res.json()) as { accountId: string }).accountId;
+}
+
+/** Signs up another user who saves a profile, so others can find them by email. */
+async function signUpWithProfile(displayName: string): Promise<{ accountId: string; email: string }> {
+  const address = `found.${Date.now().toString(36)}@example.com`;
+  const res = await fetch(`${services.url}/v1/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: address, password }),
+  });
+  const { accountId, accessToken } = (await res.json()) as { accountId: string; accessToken: string };
+  const profile = await fetch(`${services.url}/v1/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+    body: JSON.stringify({ displayName, email: address }),
+  });
+  expect(profile.status).toBe(201);
+  return { accountId, email: address };
 }
 
 describe('a platform user with the quire CLI', () => {
@@ -161,6 +179,20 @@ describe('a platform user with the quire CLI', () => {
     expect(revoked.shares).toEqual([]);
   });
 
+  it('shares with a user named by email, found through the User service whatever the letter case, and says who it was', async () => {
+    const grace = await signUpWithProfile('Grace Hopper');
+    const shared = await quireJson<Doc>(['docs', 'share', textId, ` ${grace.email.toUpperCase()} `], as());
+    expect(shared.shares).toEqual([{ userId: grace.accountId, permission: 'read' }]);
+    const revoked = await quire(['docs', 'share', textId, grace.email, '--revoke'], as());
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect(revoked.stdout).toContain(`Stopped sharing ${textId} with Grace Hopper <${grace.email}>`);
+
+    const unknown = await quire(['docs', 'share', textId, `nobody.${Date.now()}@example.com`], as());
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('No user has the email nobody.');
+    expect(unknown.stderr).toContain('account id');
+  });
+
   it('renews an expired access token with the refresh token, without asking to log in again', async () => {
     const saved = JSON.parse(readFileSync(credentialsFile(), 'utf8'));
     writeFileSync(
@@ -183,12 +215,46 @@ describe('a platform user with the quire CLI', () => {
     expect(gone.stderr).toContain('Not found');
   });
 
+  /** Searches until `present` says whether the document is among the results, or 15 s pass. */
+  async function searchUntil(id: string, present: boolean): Promise<string[]> {
+    let ids: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      ids = (await quireJson<{ items: Array<{ id: string }> }>(['search', 'zeppelin'], as())).items.map(
+        (d) => d.id,
+      );
+      if (ids.includes(id) === present) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    return ids;
+  }
+
+  it('restores the deleted document with docs restore: a new version, readable again and found by search again', async () => {
+    expect(await searchUntil(textId, false)).not.toContain(textId);
+    const restored = await quireJson<Doc & { version: number }>(['docs', 'restore', textId], as());
+    expect(restored).toMatchObject({ id: textId, title: 'Airship report' });
+    expect((await quireJson<Doc>(['docs', 'get', textId], as())).id).toBe(textId);
+    expect(await searchUntil(textId, true)).toContain(textId);
+
+    const again = await quire(['docs', 'restore', textId], as());
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('HTTP 409');
+    expect(again.stderr).toContain('nothing to restore');
+    await quire(['docs', 'rm', textId], as());
+    const table = await quire(['docs', 'restore', textId], as());
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(
+      new RegExp(`^Restored document ${textId} "Airship report" \\(version \\d+\\)`),
+    );
+  });
+
+  const exportIds: string[] = [];
   it('requests an export and shows its status; a wait that runs out exits 1 and says how to check later', async () => {
     const requested = await quireJson<{ id: string; status: string; format: string }>(
       ['export', '--no-wait'],
       as(),
     );
     expect(requested).toMatchObject({ status: 'requested', format: 'zip' });
+    exportIds.push(requested.id);
     expect(Object.keys(requested)).toEqual(
       expect.arrayContaining(['id', 'ownerId', 'requestedBy', 'createdAt']),
     );
@@ -219,6 +285,7 @@ describe('a platform user with the quire CLI', () => {
       documentCount?: number;
     }>(['export', '--doc', ids.join(','), '--to', archive, '--timeout', '2m'], as());
     expect(done).toMatchObject({ status: 'completed', documentCount: 2, downloadUrl: expect.any(String) });
+    exportIds.push(done.id);
 
     const entries = await unpack(archive);
     const files = [...entries].filter(([name]) => name !== 'manifest.json');
@@ -227,6 +294,35 @@ describe('a platform user with the quire CLI', () => {
     );
     const manifest = JSON.parse(entries.get('manifest.json')?.text ?? '{}');
     expect(manifest.documents.map((d: { id: string }) => d.id).sort()).toEqual([...ids].sort());
+  });
+
+  it('lists the exports with export list, newest first, a page at a time, in each output format', async () => {
+    type Page = { items: Array<{ id: string; status: string; format: string }>; nextCursor?: string };
+    const [requestedId, completedId] = exportIds as [string, string];
+    const all = await quireJson<Page>(['export', 'list'], as());
+    const ids = all.items.map((e) => e.id);
+    // The timed-out wait requested one more between these two.
+    expect(ids.indexOf(completedId)).toBeLessThan(ids.indexOf(requestedId));
+    expect(all.items.find((e) => e.id === completedId)).toMatchObject({ status: 'completed', format: 'zip' });
+
+    const first = await quireJson<Page>(['export', 'list', '--limit', '1'], as());
+    expect(first.items.map((e) => e.id)).toEqual([ids[0]]);
+    const second = await quireJson<Page>(
+      ['export', 'ls', '--limit', '1', '--cursor', first.nextCursor ?? ''],
+      as(),
+    );
+    expect(second.items.map((e) => e.id)).toEqual([ids[1]]);
+
+    const table = await quire(['export', 'list', '--limit', '1'], as());
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/^ID\s+STATUS\s+FORMAT\s+DOCUMENTS\s+SIZE\s+REQUESTED\s+LINK EXPIRES/);
+    expect(table.stdout).toContain(`More: quire export list --cursor ${first.nextCursor}`);
+    const yaml = await quire(['export', 'list', '-o', 'yaml'], as());
+    expect(yaml.stdout).toContain(`- id: ${completedId}`);
+
+    const refused = await quire(['export', 'list', '--user', 'someone-else'], as());
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('HTTP 403');
   });
 
   let otherId = '';

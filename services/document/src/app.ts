@@ -18,6 +18,7 @@ import { contentRoutes } from './content-routes.js';
 import { type DocumentTopics, defaultTopics } from './document-events.js';
 import { documentRoutes } from './document-routes.js';
 import { DocumentStore } from './document-store.js';
+import { exportListRoutes } from './export-list.js';
 import { exportRoutes } from './export-requests.js';
 import type { ObjectStore } from './object-store.js';
 import { shareRoutes } from './share-routes.js';
@@ -44,7 +45,7 @@ const streamsBody = (req: Request) =>
 export function createApp(deps: DocumentDeps): ServiceApp {
   const settings = deps.settings ?? defaultDocumentSettings();
   const topics = deps.topics ?? defaultTopics;
-  const store = new DocumentStore(deps.pool, topics, settings.contentRetentionSeconds);
+  const store = new DocumentStore(deps.pool, topics, settings.contentRetentionSeconds, deps.objects);
   const receiver = new ContentReceiver(deps.objects, deps.pool, settings);
   const app = createServiceApp({
     service: 'document',
@@ -61,6 +62,7 @@ export function createApp(deps: DocumentDeps): ServiceApp {
       contentRoutes({ store, objects: deps.objects, receiver, settings })(r);
       shareRoutes(store)(r);
       exportRoutes(deps.pool, topics, deps.objects.bucket)(r);
+      exportListRoutes(deps.pool)(r);
     },
   });
   app.readiness.add('postgres', postgresCheck(deps.pool));

@@ -2,7 +2,9 @@
  * The content cleanup: removes from storage the objects in `object_cleanup` whose time has come
  * (content replaced or deleted past its retention, uploads abandoned mid-way). A row goes only
  * after its object is gone, so a storage outage delays the cleanup and loses nothing; replicas
- * share the work through SKIP LOCKED.
+ * share the work through SKIP LOCKED. A row stays locked from before its object is removed until
+ * the row is deleted: a restore (document-store.ts) deletes the row of a deleted document's content
+ * to keep it, so it either waits for this and finds the row gone, or holds the row and is skipped.
  */
 import { withTransaction } from '@quire/kit';
 import type pg from 'pg';

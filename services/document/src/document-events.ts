@@ -33,6 +33,8 @@ export const documentEventTypes = {
   shared: 'document.shared',
   unshared: 'document.unshared',
   deleted: 'document.deleted',
+  /** A soft delete undone: the snapshot says `deleted: false` again, so the index shows it again. */
+  restored: 'document.restored',
 } as const;
 export type DocumentEventType = (typeof documentEventTypes)[keyof typeof documentEventTypes];
 

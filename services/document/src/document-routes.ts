@@ -1,4 +1,4 @@
-/** The Document API's metadata routes: upload a new document, list, read, change and delete. */
+/** The Document API's metadata routes: upload a new document, list, read, change, delete and restore. */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { type ApiRouter, etagOf, requiredVersion } from '@quire/kit';
@@ -149,6 +149,28 @@ export function documentRoutes(deps: { pool: pg.Pool; store: DocumentStore; rece
       async ({ params, principal, req }) => {
         await store.delete(params.id, principal, optionalVersion(req.headers['if-match']));
         return { status: 204 };
+      },
+    );
+
+    r.route(
+      {
+        method: 'post',
+        path: '/v1/documents/:id/restore',
+        operationId: 'restoreDocument',
+        summary: 'Undo the deletion of a document (owner or admin), while its content is still kept',
+        description: `Deleted content is kept for the retention period, until the cleanup removes it. Until then the
+document comes back as it was (title, tags, shares), at a new version, and \`document.restored\` is
+published. 404 also when the content has been removed: the detail then says it is too late. 409 when
+the document is not deleted.`,
+        tags: ['documents'],
+        authenticated: true,
+        params: DocumentId,
+        responses: { 200: { description: 'The restored document', body: Document, headers: ETagHeader } },
+        problems: [403, 404, 409],
+      },
+      async ({ params, principal }) => {
+        const doc = await store.restore(params.id, principal);
+        return { status: 200, headers: { ETag: etagOf(doc.version) }, body: toView(doc) };
       },
     );
   };

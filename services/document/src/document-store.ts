@@ -3,7 +3,14 @@
  * checks the caller's access and the If-Match version on the locked row, applies the change, bumps
  * the version and writes the event to the outbox: a change is committed with its event or not at all.
  */
-import { enqueueEvent, NotFoundError, PreconditionError, type Principal, withTransaction } from '@quire/kit';
+import {
+  ConflictError,
+  enqueueEvent,
+  NotFoundError,
+  PreconditionError,
+  type Principal,
+  withTransaction,
+} from '@quire/kit';
 import type pg from 'pg';
 import type { ReceivedContent } from './content-receiver.js';
 import {
@@ -22,6 +29,7 @@ import {
   sharesOf,
   toStored,
 } from './document-model.js';
+import type { ObjectStore } from './object-store.js';
 
 /** One change: its SQL on the locked document, the event type and the fields it changed. */
 interface Change {
@@ -36,6 +44,8 @@ export class DocumentStore {
     private readonly topics: DocumentTopics,
     /** Seconds replaced or deleted content stays in storage. */
     private readonly retentionSeconds: number,
+    /** Where the content is: a restore checks it is still there. */
+    private readonly objects: Pick<ObjectStore, 'exists'>,
   ) {}
 
   /** Loads a live document (or, with `includeDeleted`, a deleted one too). */
@@ -137,6 +147,35 @@ export class DocumentStore {
     });
   }
 
+  /**
+   * Undoes a soft delete while the content is still in storage (owner or admin). It cannot race the
+   * cleanup into a document without content: the cleanup holds an object's `object_cleanup` row
+   * (FOR UPDATE, skipping rows others hold) from before it removes the object until it commits. The
+   * restore deletes that row in its own transaction, after locking the document: either the cleanup
+   * got there first, and the restore waits for it and then finds no row (too late), or the restore
+   * holds the row and the cleanup skips it and never sees it again. The object is also looked up, in
+   * case a cleanup removed it but failed to commit, leaving its row behind.
+   */
+  restore(id: string, principal: Principal): Promise<StoredDocument> {
+    return withTransaction(this.pool, async (client) => {
+      const before = await this.load(client, id, true, true);
+      requireAccess(principal, before, 'own');
+      if (before.deletedAt === undefined) {
+        throw new ConflictError('The document is not deleted: there is nothing to restore');
+      }
+      const { rowCount } = await client.query('DELETE FROM object_cleanup WHERE object_key = $1', [
+        before.objectKey,
+      ]);
+      if (!rowCount || !(await this.objects.exists(before.objectKey))) {
+        throw new NotFoundError(
+          'The document was deleted and its content has since been removed: it is too late to restore it',
+        );
+      }
+      await client.query('UPDATE documents SET deleted_at = NULL WHERE id = $1', [id]);
+      return this.commit(client, id, principal, documentEventTypes.restored, ['deleted']);
+    });
+  }
+
   /** Shares the document with a user, or changes their permission. */
   share(
     id: string,
@@ -185,17 +224,22 @@ export class DocumentStore {
       requireAccess(principal, before, needed);
       if (version !== undefined && before.version !== version) throw new PreconditionError(false);
       await change.apply(client, before);
-      await client.query('UPDATE documents SET version = version + 1, updated_at = now() WHERE id = $1', [
-        id,
-      ]);
-      const after = await this.load(client, id, false, true);
-      await enqueueEvent(
-        client,
-        this.topics.events,
-        documentEvent(change.type, after, principal.subject, change.changed),
-      );
-      return after;
+      return this.commit(client, id, principal, change.type, change.changed);
     });
+  }
+
+  /** Ends a change on the locked document: bumps its version and writes its event to the outbox. */
+  private async commit(
+    client: pg.PoolClient,
+    id: string,
+    principal: Principal,
+    type: DocumentEventType,
+    changed: string[],
+  ): Promise<StoredDocument> {
+    await client.query('UPDATE documents SET version = version + 1, updated_at = now() WHERE id = $1', [id]);
+    const after = await this.load(client, id, false, true);
+    await enqueueEvent(client, this.topics.events, documentEvent(type, after, principal.subject, changed));
+    return after;
   }
 
   private async scheduleRemoval(client: pg.PoolClient, key: string): Promise<void> {

@@ -18,7 +18,7 @@ import { type DocumentTopics, exportRequested } from './document-events.js';
 import { exportableDocuments, requireSendable } from './export-listing.js';
 import { CreateExport, DocumentId, Export, type ExportInput, type ExportView } from './schemas.js';
 
-interface ExportRow {
+export interface ExportRow {
   id: string;
   owner_id: string;
   requested_by: string;

@@ -12,6 +12,7 @@ import {
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   PutObjectCommand,
   type S3Client,
   UploadPartCommand,
@@ -115,6 +116,18 @@ export class ObjectStore {
       new GetObjectCommand({ Bucket: this.bucket, Key: key, ResponseContentType: contentType }),
       { expiresIn: expiresInSeconds },
     );
+  }
+
+  /** Whether the object is in storage; any answer but found or not found is thrown. */
+  async exists(key: string): Promise<boolean> {
+    try {
+      await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return true;
+    } catch (err) {
+      if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404)
+        return false;
+      throw err;
+    }
   }
 
   /** Removes an object; removing one that is gone already succeeds. */

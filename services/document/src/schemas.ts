@@ -111,6 +111,21 @@ export const Export = z
   })
   .meta({ id: 'Export' });
 
+export const ListExportsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+  user: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .meta({ description: 'Whose exports (requested by or of that user); only admins may name another user' }),
+});
+
+export const ExportPage = z
+  .object({ items: z.array(Export), nextCursor: z.string().optional() })
+  .meta({ id: 'ExportPage' });
+
 export const IfMatchHeader = z.object({
   'if-match': z.string().meta({ description: 'The ETag of the document as last read (or *)' }),
 });
@@ -121,3 +136,4 @@ export type UpdateInput = z.output<typeof UpdateDocument>;
 export type ListFilter = z.output<typeof ListDocumentsQuery>;
 export type ExportInput = z.output<typeof CreateExport>;
 export type ExportView = z.output<typeof Export>;
+export type ExportFilter = z.output<typeof ListExportsQuery>;

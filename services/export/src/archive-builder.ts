@@ -63,7 +63,7 @@ function verified(body: Readable, d: ExportDocument, onBytes: (n: number) => voi
   return body.pipe(check);
 }
 
-/** Aborts multipart uploads of `key` left by a worker that died mid-export, so storage does not keep their parts. */
+/** Aborts multipart uploads of `key` left by a worker that died mid-export (and any other still open), so storage does not keep their parts. */
 async function abortLeftovers(s3: S3Client, bucket: string, key: string): Promise<void> {
   const { Uploads = [] } = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: key }));
   for (const u of Uploads) {
@@ -144,6 +144,9 @@ export async function buildArchive(o: BuildOptions): Promise<{ bytes: number; ma
     zip.addBuffer(Buffer.from(JSON.stringify(manifest, null, 2)), manifestPath, { compress: true });
     zip.end();
     const bytes = await Promise.race([uploaded, zipFailed]);
+    // Again once the archive is in place: a dying worker's last CreateMultipartUpload can reach the
+    // server after this run's first sweep, and would otherwise keep its parts in storage for good.
+    await abortLeftovers(o.s3, o.targetBucket, o.key);
     return { bytes, manifest };
   } catch (err) {
     // Ending the ZIP stream with an error makes the writer abort its multipart upload.

@@ -1,4 +1,7 @@
-/** The User API: create, read, update, delete and list profiles; owners manage their own, admins any. */
+/**
+ * The User API: create, read, update, delete and list profiles; owners manage their own, admins any.
+ * Any signed-in user may find who has an email, to share with them (see the lookup route).
+ */
 import { type ApiRouter, NotAllowedError, requireSelfOrAdmin } from '@quire/kit';
 import { etagOf, requiredVersion } from './etag.js';
 import type { ProfileStore } from './profile-store.js';
@@ -7,8 +10,10 @@ import {
   ETagHeader,
   IfMatchHeader,
   ListProfilesQuery,
+  LookupQuery,
   Profile,
   ProfileId,
+  ProfileMatch,
   ProfilePage,
   UpdateProfile,
 } from './schemas.js';
@@ -56,6 +61,28 @@ export function profileRoutes(store: ProfileStore) {
         if (!principal.roles.includes('admin')) throw new NotAllowedError('Only admins may list profiles');
         return { status: 200, body: await store.list(query) };
       },
+    );
+
+    // Declared before /v1/users/:id, which would otherwise take "lookup" for an id.
+    // Why any user may ask: sharing needs to turn an address someone gave you into an id. The
+    // answer is an exact match on the whole address (no prefix, pattern or listing), so it only
+    // tells a caller who already knows an address that it belongs to a user and their display name,
+    // which sharing with them shows anyway; email, locale and avatar stay with the owner and admins.
+    // Guessing addresses one request at a time is still possible: a per-caller rate limit would bound
+    // it, but the kit offers none (Auth's login limiter is Auth's own), so there is none yet.
+    r.route(
+      {
+        method: 'get',
+        path: '/v1/users/lookup',
+        operationId: 'lookupProfileByEmail',
+        summary: 'Find who has an email (exact match), to share with them: their id and display name only',
+        tags: ['users'],
+        authenticated: true,
+        query: LookupQuery,
+        responses: { 200: { description: 'The user with this email', body: ProfileMatch } },
+        problems: [404],
+      },
+      async ({ query }) => ({ status: 200, body: await store.findByEmail(query.email) }),
     );
 
     r.route(

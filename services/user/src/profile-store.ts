@@ -5,7 +5,13 @@
 import { ConflictError, enqueueEvent, NotFoundError, PreconditionError, withTransaction } from '@quire/kit';
 import type pg from 'pg';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import type { CreateProfileInput, ListFilter, ProfileView, UpdateProfileInput } from './schemas.js';
+import type {
+  CreateProfileInput,
+  ListFilter,
+  ProfileMatchView,
+  ProfileView,
+  UpdateProfileInput,
+} from './schemas.js';
 import { userEvent, userEventTypes, userTopic } from './user-events.js';
 
 export interface StoredProfile {
@@ -74,6 +80,16 @@ export class ProfileStore {
     const { rows } = await this.pool.query<Row>(`SELECT ${columns} FROM profiles WHERE id = $1`, [id]);
     if (!rows[0]) throw new NotFoundError('No profile has this id');
     return toStored(rows[0]);
+  }
+
+  /** The id and display name of the profile with exactly this (normalised) email; 404 when none has it. */
+  async findByEmail(email: string): Promise<ProfileMatchView> {
+    const { rows } = await this.pool.query<{ id: string; display_name: string }>(
+      'SELECT id, display_name FROM profiles WHERE email = $1',
+      [email],
+    );
+    if (!rows[0]) throw new NotFoundError('No user has this email');
+    return { id: rows[0].id, displayName: rows[0].display_name };
   }
 
   /** Applies the changes if the profile is still at `version` (any version when undefined). */

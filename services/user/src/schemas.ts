@@ -69,6 +69,13 @@ export const ProfilePage = z
   .object({ items: z.array(Profile), nextCursor: z.string().optional() })
   .meta({ id: 'ProfilePage' });
 
+export const LookupQuery = z.strictObject({
+  email: email.meta({ description: 'The exact address; letter case and surrounding spaces do not matter' }),
+});
+
+/** Who has an address: only what sharing with them needs, never the rest of the profile. */
+export const ProfileMatch = z.object({ id: z.uuid(), displayName: z.string() }).meta({ id: 'ProfileMatch' });
+
 export const IfMatchHeader = z.object({
   'if-match': z.string().meta({ description: 'The ETag of the profile as last read (or *)' }),
 });
@@ -79,3 +86,4 @@ export type CreateProfileInput = z.output<typeof CreateProfile>;
 export type UpdateProfileInput = z.output<typeof UpdateProfile>;
 export type ProfileView = z.output<typeof Profile>;
 export type ListFilter = z.output<typeof ListProfilesQuery>;
+export type ProfileMatchView = z.output<typeof ProfileMatch>;

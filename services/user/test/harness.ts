@@ -4,7 +4,13 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createJwksVerifier, createPgPool, migrateFolder, servicePaths } from '@quire/kit';
+import {
+  createJwksVerifier,
+  createPgPool,
+  migrateFolder,
+  servicePaths,
+  type TokenVerifier,
+} from '@quire/kit';
 import { testLogger, testSetting, uniqueName } from '@quire/kit/testing';
 import request from 'supertest';
 import { type AuthHarness, newUser, startAuth } from '../../auth/test/harness.js';
@@ -15,6 +21,29 @@ export interface Caller {
   accountId: string;
   email: string;
   accessToken: string;
+}
+
+/**
+ * A User service over its own new schema, trusting `verifier`: for tests that bring their own Auth
+ * (the CLI's services). `close` drops the schema.
+ */
+export async function startUserOver(
+  verifier: TokenVerifier,
+  databaseUrl = testSetting('QUIRE_POSTGRES_URL'),
+) {
+  const schema = uniqueName('users_test');
+  const logger = testLogger('user');
+  const pool = createPgPool({ url: databaseUrl, schema, applicationName: 'quire-user-test', logger });
+  await migrateFolder(pool, schema, migrationsDir);
+  return {
+    app: createApp({ pool, verifier, logger, environment: 'test' }),
+    pool,
+    schema,
+    async close() {
+      await pool.query(`DROP SCHEMA ${schema} CASCADE`);
+      await pool.end();
+    },
+  };
 }
 
 export async function startUser() {

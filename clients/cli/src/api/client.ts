@@ -6,6 +6,7 @@
  */
 import { CliError, ServiceProblem, UsageError, unreachable } from '../errors.js';
 import { type Credentials, loadCredentials, saveCredentials } from './credentials.js';
+import { fetch } from './http.js';
 
 /** The answer of Auth's login, sign-up and refresh. */
 export interface TokenResponse {

@@ -1,8 +1,12 @@
-/** `quire docs upload|list|get|download|share|rm`: documents, through the Document API. */
+/**
+ * `quire docs upload|list|get|download|share|rm|restore`: documents, through the Document API; share
+ * also takes an email, which User's lookup turns into the account id.
+ */
 import { type Command, Option } from 'commander';
 import { resolveServer, ServiceClient } from '../api/client.js';
 import { type DocumentView, downloadFile, uploadFile } from '../api/transfer.js';
 import { parsePositiveInt } from '../arguments.js';
+import { CliError, ServiceProblem } from '../errors.js';
 import { withExamples } from '../help.js';
 import { humanBytes, type OutputFormat, outputOption, printView, relativeTime } from '../output/format.js';
 import { renderTable } from '../output/table.js';
@@ -58,6 +62,25 @@ export function renderDocument(d: DocumentView): string {
   ].join('\n');
 }
 
+/** Who `user` names: an account id as given, or the user an email belongs to (User's exact lookup). */
+export async function shareTarget(api: ServiceClient, user: string): Promise<{ id: string; label: string }> {
+  if (!user.includes('@')) return { id: user, label: user };
+  try {
+    const match = await api.json<{ id: string; displayName: string }>('GET', '/v1/users/lookup', {
+      query: { email: user },
+    });
+    return { id: match.id, label: `${match.displayName} <${user.trim().toLowerCase()}>` };
+  } catch (error) {
+    if (error instanceof ServiceProblem && error.status === 404) {
+      throw new CliError(
+        `No user has the email ${user.trim()}`,
+        'Check the address (it must match exactly), or ask them for their account id: people are found by email once they have saved a profile',
+      );
+    }
+    throw error;
+  }
+}
+
 type Server = { server?: string };
 type Read = Server & { output: OutputFormat };
 
@@ -65,7 +88,7 @@ type Read = Server & { output: OutputFormat };
 export function addDocsCommands(program: Command): void {
   const docs = program
     .command('docs')
-    .description('Upload, list, read, download, share and delete documents');
+    .description('Upload, list, read, download, share, delete and restore documents');
 
   const upload = serverOption(
     docs
@@ -163,7 +186,7 @@ export function addDocsCommands(program: Command): void {
       .description('Share a document with another user for reading or writing, or stop sharing it'),
   )
     .argument('<id>', 'the document id')
-    .argument('<user-id>', 'the account id to share with')
+    .argument('<user>', 'who to share with: their account id, or their email')
     .addOption(
       new Option('-p, --permission <permission>', 'what they may do')
         .choices(['read', 'write'])
@@ -171,21 +194,22 @@ export function addDocsCommands(program: Command): void {
     )
     .option('--revoke', 'stop sharing with this user instead', false)
     .addOption(outputOption())
-    .action(async (id: string, userId: string, options: Read & { permission: string; revoke: boolean }) => {
-      const target = `${path(id)}/shares/${encodeURIComponent(userId)}`;
+    .action(async (id: string, user: string, options: Read & { permission: string; revoke: boolean }) => {
+      const api = client(options);
+      const who = await shareTarget(api, user);
+      const target = `${path(id)}/shares/${encodeURIComponent(who.id)}`;
       const doc = options.revoke
-        ? await client(options).json<DocumentView>('DELETE', target)
-        : await client(options).json<DocumentView>('PUT', target, {
-            json: { permission: options.permission },
-          });
+        ? await api.json<DocumentView>('DELETE', target)
+        : await api.json<DocumentView>('PUT', target, { json: { permission: options.permission } });
       printView(options.output, doc, (d) =>
         options.revoke
-          ? `Stopped sharing ${d.id} with ${userId}`
-          : `Shared ${d.id} with ${userId} for ${options.permission}`,
+          ? `Stopped sharing ${d.id} with ${who.label}`
+          : `Shared ${d.id} with ${who.label} for ${options.permission}`,
       );
     });
   withExamples(share, [
-    ['quire docs share 7d0c… 5f1e… --permission write', 'let a colleague edit'],
+    ['quire docs share 7d0c… grace@example.com', 'let a colleague read it, found by their email'],
+    ['quire docs share 7d0c… 5f1e… --permission write', 'let a colleague edit, named by account id'],
     ['quire docs share 7d0c… 5f1e… --revoke', 'take the access back'],
   ]);
 
@@ -199,4 +223,19 @@ export function addDocsCommands(program: Command): void {
       }
     });
   withExamples(rm, [['quire docs rm 7d0c… 9a2b…', 'delete two documents']]);
+
+  const restore = serverOption(
+    docs
+      .command('restore')
+      .description(
+        'Bring a deleted document back (owner or admin), as long as the cleanup has not removed its content',
+      ),
+  )
+    .argument('<id>', 'the id of the deleted document')
+    .addOption(outputOption())
+    .action(async (id: string, options: Read) => {
+      const doc = await client(options).json<DocumentView>('POST', `${path(id)}/restore`);
+      printView(options.output, doc, (d) => `Restored document ${d.id} "${d.title}" (version ${d.version})`);
+    });
+  withExamples(restore, [['quire docs restore 7d0c…', 'undo quire docs rm 7d0c…']]);
 }

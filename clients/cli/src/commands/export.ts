@@ -8,12 +8,14 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type Command, Option } from 'commander';
 import { resolveServer, ServiceClient } from '../api/client.js';
+import { fetch } from '../api/http.js';
 import { parseDuration } from '../arguments.js';
 import { CliError } from '../errors.js';
 import { withExamples } from '../help.js';
 import { humanDuration, type OutputFormat, outputOption, printView } from '../output/format.js';
 import { liveDisplay } from '../output/progress.js';
 import { serverOption } from './account.js';
+import { addExportListCommand } from './export-list.js';
 
 /** The `-o json` shape of `quire export`: the export as the API returns it. */
 export interface ExportView {
@@ -160,10 +162,14 @@ export function addExportCommand(program: Command): void {
     )
     .option('--to <file>', 'where to save the archive (default: quire-export-<id>.<format>)')
     .addOption(outputOption())
+    // `quire export list -o json`: options after `list` are list's (see buildProgram).
+    .enablePositionalOptions()
     .action(runExport);
   withExamples(command, [
     ['quire export --to my-documents.zip', 'everything you own, as a zip, waiting for it'],
     ['quire export --no-wait -o json | jq -r .id', 'request it now, fetch it later'],
     ['quire export --id 3c2f… --timeout 30m', 'wait for an export requested earlier'],
+    ['quire export list', 'the exports you requested before'],
   ]);
+  addExportListCommand(command);
 }

@@ -39,6 +39,23 @@ export type paths = {
         patch: operations["updateProfile"];
         trace?: never;
     };
+    "/v1/users/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Find who has an email (exact match), to share with them: their id and display name only */
+        get: operations["lookupProfileByEmail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 };
 export type webhooks = Record<string, never>;
 export type components = {
@@ -83,6 +100,11 @@ export type components = {
             locale: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        ProfileMatch: {
+            displayName: string;
+            /** Format: uuid */
+            id: string;
         };
         ProfilePage: {
             items: components["schemas"]["Profile"][];
@@ -499,6 +521,65 @@ export interface operations {
             };
             /** @description The request must carry If-Match */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency does not answer; see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    lookupProfileByEmail: {
+        parameters: {
+            query: {
+                /** @description The exact address; letter case and surrounding spaces do not matter */
+                email: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user with this email */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileMatch"];
+                };
+            };
+            /** @description The request is invalid; `errors` lists each field and the rule it broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials are missing, invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

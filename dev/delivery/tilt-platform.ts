@@ -1,6 +1,6 @@
 /**
  * Prints the Platform Tilt applies: examples/platform-minimal.yaml in the `quire` namespace, pointed
- * at deploy/kind's stores, each service's image named as the Tiltfile's docker_build names it (Tilt
+ * at deploy/kind's stores, each service's image (and the web app's) named as the Tiltfile's docker_build names it (Tilt
  * swaps in the image it built), and the platform's Kafka topics with one replica, as the one-node
  * broker there needs. Reads the compiled operator (`npx tsc -b operator` first, as the Tiltfile does).
  *
@@ -28,6 +28,7 @@ platform.metadata = { ...platform.metadata, namespace: 'quire' };
 platform.spec.services = Object.fromEntries(
   services.map((s) => [s, { replicas: 1, image: `${prefix}${s}:tilt` }]),
 );
+platform.spec.web = { replicas: 1, image: `${prefix}web:tilt` };
 platform.spec.kafka.topics = defaultTopicSpecs().map((topic) => ({
   ...topic,
   replicationFactor: 1,

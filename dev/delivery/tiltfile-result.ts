@@ -74,6 +74,8 @@ export function problemsOf(result: TiltfileResult): string[] {
         problems.push(`${service}: a lockfile change does not rebuild the image (and rerun npm ci)`);
       }
     }
+    if (!targets.some((t) => t.selector === 'quire/web'))
+      problems.push('the Platform does not run a Tilt build of the web app (quire/web)');
   }
   return problems;
 }

@@ -60,6 +60,9 @@ export async function gatewayRoutes(
         const ns = ref.namespace ?? namespace;
         const svc = await core.readNamespacedService({ name: ref.name, namespace: ns });
         const service = svc.spec?.selector?.['app.kubernetes.io/name'] ?? '';
+        // A port that declares plain HTTP (the web app's) is proxied without TLS; the services' are mTLS.
+        const port = svc.spec?.ports?.find((p) => ref.port === undefined || p.port === ref.port);
+        const plain = port?.appProtocol === 'http';
         const address = localAddress(service);
         const source = `${namespace}/${item.metadata.name}`;
         if (!address) {
@@ -70,7 +73,7 @@ export async function gatewayRoutes(
           source,
           hostnames: spec.hostnames ?? ['_'],
           pathPrefixes: prefixes,
-          backend: { address, serverName: `${ref.name}.${ns}.svc` },
+          backend: plain ? { address } : { address, serverName: `${ref.name}.${ns}.svc` },
         });
       }
     }
@@ -91,6 +94,8 @@ export async function startGateway(options: {
   platform: string;
   tls: Record<string, string>;
   routes: GatewayRoute[];
+  /** More server blocks for the same nginx (the web app's). */
+  extraServers?: string[];
   log: (line: string) => void;
 }): Promise<{ url: string; config: string; accessLog: string; tlsDir: string; reloaded: boolean }> {
   const p = gatewayProcess(options.runDir);
@@ -111,6 +116,7 @@ export async function startGateway(options: {
       ca: join(tlsDir, 'ca.crt'),
     },
     routes: options.routes,
+    ...(options.extraServers ? { extraServers: options.extraServers } : {}),
   });
   const nginx = nginxBinary(options.log);
   const candidate = `${config}.new`;

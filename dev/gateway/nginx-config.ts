@@ -22,8 +22,12 @@ export interface GatewayRoute {
   readonly backend: {
     /** Where the backend listens on this machine, host:port. */
     readonly address: string;
-    /** The DNS name the backend's certificate carries (its Service's cluster name). */
-    readonly serverName: string;
+    /**
+     * The DNS name the backend's certificate carries (its Service's cluster name), for a backend
+     * reached over mTLS; absent for one whose Service port declares `appProtocol: http` (the web
+     * app's static files), which the gateway reaches over plain HTTP as it would in the cluster.
+     */
+    readonly serverName?: string;
   };
 }
 
@@ -45,6 +49,8 @@ export interface NginxOptions {
   readonly maxBodySize?: string;
   /** The Platform the routes belong to, for the header comment. */
   readonly platform: string;
+  /** More server blocks for the same nginx (the web app's own server, see web-server.ts). */
+  readonly extraServers?: readonly string[];
 }
 
 const upstreamName = (address: string) => `backend_${address.replace(/[^A-Za-z0-9]/g, '_')}`;
@@ -54,9 +60,12 @@ const problem = (status: number, title: string, detail: string) =>
 
 function locations(route: GatewayRoute): string[] {
   const upstream = upstreamName(route.backend.address);
-  const body = `proxy_pass https://${upstream}; proxy_ssl_name ${route.backend.serverName};`;
+  const { serverName } = route.backend;
+  const body = serverName
+    ? `proxy_pass https://${upstream}; proxy_ssl_name ${serverName};`
+    : `proxy_pass http://${upstream};`;
   return [
-    `    # ${route.source} -> ${route.backend.serverName} (${route.backend.address})`,
+    `    # ${route.source} -> ${serverName ?? 'plain HTTP'} (${route.backend.address})`,
     ...route.pathPrefixes.flatMap((prefix) => {
       const trimmed = prefix.replace(/\/+$/, '');
       if (trimmed === '') return [`    location / { ${body} }`];
@@ -72,6 +81,8 @@ export function renderNginxConfig(o: NginxOptions): string {
   const addresses = [...new Set(o.routes.map((r) => r.backend.address))];
   const servers = hostnames.map((host, i) => {
     const routes = o.routes.filter((r) => r.hostnames.includes(host));
+    // A `/` route (the web app) takes every path no other route claims; without one, they are a 404.
+    const catchAll = routes.some((r) => r.pathPrefixes.some((p) => p.replace(/\/+$/, '') === ''));
     return [
       // The first server also answers any other Host (127.0.0.1:port in a browser or curl).
       `  server {`,
@@ -79,7 +90,9 @@ export function renderNginxConfig(o: NginxOptions): string {
       `    server_name ${host};`,
       `    location = /healthz { access_log off; default_type text/plain; return 200 'ok\\n'; }`,
       ...routes.flatMap(locations),
-      `    location / { ${problem(404, 'Not Found', 'The gateway has no route for this path')} }`,
+      ...(catchAll
+        ? []
+        : [`    location / { ${problem(404, 'Not Found', 'The gateway has no route for this path')} }`]),
       `    location @unavailable { ${problem(503, 'Service Unavailable', 'The service behind this route is not answering')} }`,
       `  }`,
     ].join('\n');
@@ -126,7 +139,7 @@ http {
   proxy_set_header X-Request-Id $request_id;
   proxy_set_header traceparent $quire_traceparent;
 
-  # mTLS to every backend: the gateway's identity, the platform's CA, the backend's DNS name.
+  # mTLS to every https backend: the gateway's identity, the platform's CA, the backend's DNS name.
   proxy_ssl_certificate ${cert};
   proxy_ssl_certificate_key ${key};
   proxy_ssl_trusted_certificate ${ca};
@@ -139,6 +152,7 @@ http {
 ${addresses.map((a) => `  upstream ${upstreamName(a)} { server ${a}; keepalive 16; }`).join('\n')}
 
 ${servers.join('\n\n')}
+${(o.extraServers ?? []).map((x) => `\n${x}`).join('\n')}
 }
 `;
 }

@@ -4,10 +4,12 @@
  * public ones. Plays the kubelet (env and Secret volumes), kube-proxy (Service → local port) and the
  * Gateway API implementation (HTTPRoutes → nginx).
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { clusterClients } from '@quire/dev';
 import { type ServiceName, serviceNames } from '@quire/kit/catalogue';
 import { gatewayRoutes, startGateway } from '../gateway/gateway.ts';
+import { webServerFromFile } from '../gateway/web-server.ts';
 import { type KubeObject, secretData } from './kube.ts';
 import { type Difference, localEnvironment } from './local-env.ts';
 import { podEnvironment } from './pod-env.ts';
@@ -15,7 +17,12 @@ import type { EnsureAction } from './processes.ts';
 import { statusOf } from './progress.ts';
 import { mountSecret } from './secret-files.ts';
 import { runService, serviceProcess, waitServiceReady } from './services.ts';
-import { serviceAvailable, type UpSettings } from './settings.ts';
+import { repoRoot, serviceAvailable, type UpSettings } from './settings.ts';
+
+/** The web app's package, its build and the name its Deployment carries (the operator's `webAppName`). */
+const webDir = join(repoRoot, 'clients', 'web');
+const webDist = join(webDir, 'dist');
+const webAppName = 'web';
 
 export interface LocalService {
   readonly service: ServiceName;
@@ -59,10 +66,15 @@ export async function startLocalPlatform(
 ): Promise<LocalPlatform> {
   const available = serviceNames.filter(serviceAvailable);
   const unavailable = serviceNames.filter((n) => !available.includes(n));
-  const local = (service: string) =>
-    available.includes(service as ServiceName)
+  // The web app has no process of its own here: its pod's server runs inside the gateway's nginx,
+  // serving the build `make build` wrote.
+  const webBuilt = existsSync(join(webDist, 'index.html'));
+  const local = (service: string) => {
+    if (service === webAppName) return webBuilt ? `127.0.0.1:${s.webPort}` : undefined;
+    return available.includes(service as ServiceName)
       ? `127.0.0.1:${s.services[service as ServiceName].api}`
       : undefined;
+  };
 
   const { routes, skipped } = await gatewayRoutes(s.namespace, local);
   const gatewayCert = statusOf(platform).certificates?.find((c) => c.name === 'gateway')?.secretName;
@@ -75,6 +87,9 @@ export async function startLocalPlatform(
     platform: `${s.namespace}/${s.platform}`,
     tls: gatewayTls,
     routes,
+    ...(webBuilt
+      ? { extraServers: [webServerFromFile(join(webDir, 'nginx.conf'), `127.0.0.1:${s.webPort}`, webDist)] }
+      : {}),
     log: print,
   });
 

@@ -27,6 +27,8 @@ export interface UpSettings {
   readonly buckets: { readonly documents: string; readonly exports: string };
   readonly gatewayPort: number;
   readonly collectorPort: number;
+  /** The web app's server (its pod's nginx.conf, in the gateway's nginx), reached through the `/` route. */
+  readonly webPort: number;
   readonly operatorMetricsPort: number;
   readonly operatorHealthPort: number;
   readonly services: Readonly<Record<ServiceName, ServicePorts>>;
@@ -47,6 +49,7 @@ export function upSettings(env: NodeJS.ProcessEnv = process.env): UpSettings {
     buckets: { documents: `${namespace}-documents`, exports: `${namespace}-exports` },
     gatewayPort: base,
     collectorPort: base + 1,
+    webPort: base + 2,
     operatorMetricsPort: base + 80,
     operatorHealthPort: base + 81,
     services: Object.fromEntries(

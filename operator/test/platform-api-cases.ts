@@ -128,6 +128,20 @@ export const invalidCases: readonly InvalidCase[] = [
     by: 'cel',
   },
   {
+    mistake: 'web replicas written as a word',
+    breakIt: (p) => (p.spec.web = { replicas: 'two' }),
+    field: 'spec.web.replicas',
+    message: 'must be of type integer',
+    by: 'openapi',
+  },
+  {
+    mistake: 'web resources requesting more memory than their limit',
+    breakIt: (p) => (p.spec.web = { resources: { requests: { memory: '512Mi' } } }),
+    field: 'spec.web.resources.requests.memory',
+    message: 'spec.web.resources.requests.memory must not exceed spec.web.resources.limits.memory',
+    by: 'cel',
+  },
+  {
     mistake: 'the same zone twice',
     breakIt: (p) =>
       (p.spec.topology = { zones: [{ name: 'zone-a' }, { name: 'zone-b' }, { name: 'zone-a' }] }),

@@ -305,6 +305,10 @@ describe('the Platform CRD on a real API server', () => {
         `--api-version=${group}/${version}`,
       );
       expect(trustDomain).toContain('Immutable');
+      const web = await kubectl('explain', 'platform.spec.web', `--api-version=${group}/${version}`);
+      for (const field of ['enabled', 'replicas', 'image', 'resources', 'unprivileged nginx']) {
+        expect(web).toContain(field);
+      }
     });
   });
 });

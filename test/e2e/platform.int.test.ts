@@ -96,7 +96,7 @@ describe('make up', () => {
       namespace: state.namespace,
       name: state.platform,
     })) as { status: { servicesReady: string; services: { name: string; zones: { zone: string }[] }[] } };
-    expect(platform.status.servicesReady).toBe('7/7');
+    expect(platform.status.servicesReady).toBe('8/8');
     const auth = platform.status.services.find((s) => s.name === 'auth');
     expect(auth?.zones.map((z) => z.zone).sort()).toEqual(['zone-a', 'zone-b', 'zone-c']);
   });
@@ -137,14 +137,33 @@ describe('make up', () => {
       r.spec.rules.flatMap((rule) => rule.matches.map((m) => m.path.value)),
     );
     expect(prefixes).toEqual(
-      expect.arrayContaining(['/v1/auth', '/v1/documents', '/v1/search', '/v1/users']),
+      expect.arrayContaining(['/', '/v1/auth', '/v1/documents', '/v1/search', '/v1/users']),
     );
     const conf = readFileSync(join(runDir, 'gateway', 'nginx.conf'), 'utf8');
-    const located = [...conf.matchAll(/location = (\S+) \{ proxy_pass/g)].map((m) => m[1]);
+    // `/p` routes become `location = /p`; the `/` route (the web app) becomes `location /`.
+    const located = [...conf.matchAll(/location (?:= (\S+)|(\/)) \{ proxy_pass/g)].map((m) => m[1] ?? m[2]);
     expect([...located].sort()).toEqual([...prefixes].sort());
-    const unrouted = await fetch(`${state.gatewayUrl}/metrics`);
+    // The web app takes `/`, but an API path no route matches is still a problem+json 404, not the app.
+    const unrouted = await fetch(`${state.gatewayUrl}/v1/nothing-here`);
     expect(unrouted.status).toBe(404);
     expect(unrouted.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it("serves the web app at / through the gateway, with its pod's headers, and deep links load the app", async () => {
+    const home = await fetch(`${state.gatewayUrl}/`);
+    expect(home.status).toBe(200);
+    expect(home.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const page = await home.text();
+    expect(page).toContain('<div id="root">');
+    const deep = await fetch(`${state.gatewayUrl}/documents/anything`);
+    expect(await deep.text()).toBe(page);
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(page)?.[1] ?? '';
+    const asset = await fetch(`${state.gatewayUrl}${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+    // An API path the gateway routes still reaches its service, not the app.
+    const api = await fetch(`${state.gatewayUrl}/v1/documents`);
+    expect(api.status).toBe(401);
   });
 
   it('refuses a client without a platform certificate on every API port', async () => {

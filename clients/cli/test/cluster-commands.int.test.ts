@@ -93,7 +93,7 @@ describe('a cluster operator with the quire CLI', () => {
       namespace: ns.name,
       ready: true,
       paused: false,
-      servicesReady: '7/7',
+      servicesReady: '8/8',
     });
     expect(status.conditions.map((c) => c.type)).toEqual(
       expect.arrayContaining(['Ready', 'WorkloadsReady', 'CertificatesReady', 'TopicsReady', 'SchemasReady']),

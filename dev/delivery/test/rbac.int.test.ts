@@ -160,7 +160,7 @@ describe.skipIf(!release)('the chart RBAC, used by the real operator with its Se
     const status = JSON.parse(
       await kubectl(['get', 'platform', 'quire', '-n', watched, '-o', 'json']),
     ).status;
-    expect(status.servicesReady).toBe('7/7');
+    expect(status.servicesReady).toBe('8/8');
     // Save the Ready Platform for the kstatus and Argo CD health checks (dev/tools/checks).
     if (process.env.QUIRE_DELIVERY_READY_PLATFORM) {
       writeFileSync(

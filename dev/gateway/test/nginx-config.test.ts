@@ -55,4 +55,19 @@ describe('the gateway configuration generated from HTTPRoutes', () => {
     );
     expect(conf).toContain('listen 127.0.0.1:18000 default_server;');
   });
+
+  it('sends a `/` route to a plain-HTTP backend and lets it answer every path no other route claims', () => {
+    const conf = render([
+      route(['/v1/documents'], '127.0.0.1:18102', 'quire-document.quire-local.svc'),
+      {
+        source: 'quire-local/quire-web',
+        hostnames: ['localhost'],
+        pathPrefixes: ['/'],
+        backend: { address: '127.0.0.1:14002' },
+      },
+    ]);
+    expect(conf).toContain('location / { proxy_pass http://backend_127_0_0_1_14002; }');
+    expect(conf).not.toContain('The gateway has no route for this path');
+    expect(conf).toContain('location ^~ /v1/documents/ { proxy_pass https://backend_127_0_0_1_18102;');
+  });
 });

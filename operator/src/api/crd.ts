@@ -18,7 +18,8 @@ const printerColumns = [
     name: 'Services',
     type: 'string',
     jsonPath: '.status.servicesReady',
-    description: 'Services with all replicas ready, out of all.',
+    description:
+      'Workloads (the services and, when enabled, the web app) with all replicas ready, out of all.',
   },
   { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
   {
@@ -38,7 +39,7 @@ export function structuralSchemaOf(schema: z.ZodType): StructuralSchema {
 export function platformCrd() {
   const openAPIV3Schema: StructuralSchema = {
     description:
-      'A Quire platform: seven services with their certificates, Kafka topics and database schemas, reconciled by the Quire operator from this one resource.',
+      'A Quire platform: seven services and the web app, with their certificates, Kafka topics and database schemas, reconciled by the Quire operator from this one resource.',
     type: 'object',
     required: ['spec'],
     properties: {

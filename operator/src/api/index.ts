@@ -15,4 +15,5 @@ export {
   platformSchema,
   platformSpecSchema,
 } from './platform-schema.js';
-export { type Condition, statusSchema } from './status.js';
+export { webAppName } from './spec-web.js';
+export { type Condition, statusSchema, type WorkloadName, workloadNames } from './status.js';

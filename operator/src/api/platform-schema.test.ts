@@ -56,6 +56,25 @@ describe('the Platform schema', () => {
     expect(minimal.spec.postgres.schemas.search).toBeUndefined();
   });
 
+  it('runs the web app on two small pods from the platform image registry unless told otherwise', () => {
+    expect(minimal.spec.web).toEqual({
+      enabled: true,
+      replicas: 2,
+      resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } },
+    });
+  });
+
+  it('rejects a web image that is not a full reference, and web requests above their limits, naming the field', () => {
+    const broken = loadExample('platform-minimal');
+    broken.spec.web = { image: 'nginx', resources: { requests: { memory: '1Gi' } } };
+    const result = parsePlatform(broken);
+    expect(result.ok).toBe(false);
+    expect(result.ok ? [] : result.problems.map((p) => p.message)).toEqual([
+      expect.stringContaining('spec.web.image must be a full image reference'),
+      'spec.web.resources.requests.memory must not exceed spec.web.resources.limits.memory',
+    ]);
+  });
+
   it('retains topics and schemas when a Platform is deleted unless told otherwise', () => {
     expect(minimal.spec.deletionPolicy).toEqual({ topics: 'Retain', schemas: 'Retain' });
   });
@@ -74,6 +93,7 @@ describe('the Platform schema', () => {
     const platform = parsed(full);
     expect(platform.spec.services.document.autoscaling).toEqual(full.spec.services.document.autoscaling);
     expect(platform.spec.services.search.image).toBe(full.spec.services.search.image);
+    expect(platform.spec.web).toEqual(full.spec.web);
     expect(platform.spec.mtls.issuer).toEqual({
       type: 'CertManager',
       certManager: { name: 'quire-workload-ca', kind: 'ClusterIssuer', group: 'cert-manager.io' },

@@ -6,6 +6,7 @@ import { mtlsSpec } from './spec-mtls.js';
 import { imageRegistry, imageTag, servicesSpec } from './spec-services.js';
 import { objectStorageSpec, postgresSpec, redisSpec, searchSpec } from './spec-stores.js';
 import { topologySpec } from './spec-topology.js';
+import { webSpec } from './spec-web.js';
 import { statusSchema } from './status.js';
 
 /** The API group, version and kind of the Platform resource, and its names in the API. */
@@ -55,6 +56,7 @@ export const platformSpecSchema = admit(
       'Stop reconciling: while true the operator changes nothing and reports ReconciliationPaused=True.',
     ).default(false),
     services: servicesSpec,
+    web: webSpec,
     topology: topologySpec,
     mtls: mtlsSpec,
     kafka: kafkaSpec,
@@ -66,7 +68,7 @@ export const platformSpecSchema = admit(
     gateway: gatewaySpec.optional(),
     deletionPolicy: deletionPolicySpec,
   }),
-  'The desired state of the whole platform: versions, services, topology, mTLS, backing stores and routing.',
+  'The desired state of the whole platform: versions, services, the web app, topology, mTLS, backing stores and routing.',
 );
 
 /** The Platform resource as the API server stores it; unknown metadata passes through untouched. */
@@ -82,7 +84,7 @@ export const platformSchema = admit(
     spec: platformSpecSchema,
     status: statusSchema.optional(),
   }),
-  'A Quire platform: seven services, their certificates, topics and schemas, reconciled by the Quire operator.',
+  'A Quire platform: seven services and the web app, their certificates, topics and schemas, reconciled by the Quire operator.',
   [platformNameRule],
 );
 

@@ -17,7 +17,7 @@ const sectionName: StringFormat = {
   allowed: "a Gateway listener name: lowercase letters, digits and '-'",
 };
 
-/** Gateway API routing to the public services (auth, user, document, search). */
+/** Gateway API routing to the services users call and to the web app. */
 export const gatewaySpec = admit(
   z.object({
     parentRef: admit(
@@ -41,7 +41,7 @@ export const gatewaySpec = admit(
         .array(formatted(gatewayHostname, 'spec.gateway.hostnames[]', 'A host name the routes answer.'))
         .min(1)
         .max(16),
-      'Host names the public services are reached at (1-16, each once).',
+      'Host names the services and the web app are reached at (1-16, each once).',
       [
         {
           rule: 'self.all(h, self.exists_one(g, g == h))',
@@ -51,7 +51,7 @@ export const gatewaySpec = admit(
       ],
     ),
   }),
-  'Routes from a Gateway API Gateway to the public services (auth, user, document, search); omit it to create no routes.',
+  'Routes from a Gateway API Gateway to the services users call (their /v1 paths) and to the web app (/, when spec.web.enabled); omit it to create no routes.',
 );
 
 /** Logs, metrics and traces. */

@@ -18,7 +18,8 @@ export const imageRegistry: StringFormat = {
     "a lowercase registry host with optional port and path, without tag or trailing '/', e.g. 'ghcr.io/quire-dev'",
 };
 
-const imageReference: StringFormat = {
+/** A full image reference with a tag or digest, as per-workload image overrides are written. */
+export const imageReference: StringFormat = {
   pattern:
     /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(@sha256:[a-f0-9]{64})?|@sha256:[a-f0-9]{64})$/,
   maxLength: 512,
@@ -26,12 +27,29 @@ const imageReference: StringFormat = {
     "a full image reference with a tag or a digest, e.g. 'ghcr.io/quire-dev/auth:1.4.2-hotfix' or 'ghcr.io/quire-dev/auth@sha256:<64 hex digits>'",
 };
 
-function resources(field: string) {
+/** What a pod asks for when the Platform does not say. */
+export interface ResourceDefaults {
+  readonly requestsCpu: string;
+  readonly requestsMemory: string;
+  readonly limitsMemory: string;
+}
+
+/** The seed's sizes for a Node.js service. */
+const serviceResourceDefaults: ResourceDefaults = {
+  requestsCpu: '100m',
+  requestsMemory: '128Mi',
+  limitsMemory: '256Mi',
+};
+
+/** Requests and limits of each pod of one workload, with `defaults` where the Platform says nothing. */
+export function podResources(field: string, defaults: ResourceDefaults, description: string) {
   const amount = (name: string, description: string) => formatted(quantity, `${field}.${name}`, description);
   const requests = admit(
     z.object({
-      cpu: amount('requests.cpu', 'CPU the scheduler reserves for each pod.').default('100m'),
-      memory: amount('requests.memory', 'Memory the scheduler reserves for each pod.').default('128Mi'),
+      cpu: amount('requests.cpu', 'CPU the scheduler reserves for each pod.').default(defaults.requestsCpu),
+      memory: amount('requests.memory', 'Memory the scheduler reserves for each pod.').default(
+        defaults.requestsMemory,
+      ),
     }),
     'What the scheduler reserves for each pod.',
   ).prefault({});
@@ -39,12 +57,12 @@ function resources(field: string) {
     z.object({
       cpu: amount('limits.cpu', 'CPU ceiling for each pod; unset by default, so pods may burst.').optional(),
       memory: amount('limits.memory', 'Memory ceiling for each pod; a pod above it is restarted.').default(
-        '256Mi',
+        defaults.limitsMemory,
       ),
     }),
     'Ceilings for each pod.',
   ).prefault({});
-  return admit(z.object({ requests, limits }), 'Compute resources of each pod of the service.', [
+  return admit(z.object({ requests, limits }), description, [
     {
       rule: '!has(self.limits.cpu) || !isQuantity(self.requests.cpu) || !isQuantity(self.limits.cpu) || quantity(self.requests.cpu).compareTo(quantity(self.limits.cpu)) <= 0',
       message: `${field}.requests.cpu must not exceed ${field}.limits.cpu`,
@@ -99,7 +117,11 @@ function serviceSpec(name: ServiceName) {
         `${field}.image`,
         'Full image reference that replaces <imageRegistry>/<service>:<version> for this service only, e.g. for a hotfix build.',
       ).optional(),
-      resources: resources(`${field}.resources`),
+      resources: podResources(
+        `${field}.resources`,
+        serviceResourceDefaults,
+        'Compute resources of each pod of the service.',
+      ),
       autoscaling: autoscaling(field),
     }),
     `The ${name} service (${role}; owned by ${seed.owner}).`,

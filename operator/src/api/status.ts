@@ -2,6 +2,7 @@ import { serviceNames } from '@quire/kit/catalogue';
 import { z } from 'zod';
 import { admit } from './admission-rules.js';
 import { ConditionStatus } from './conditions.js';
+import { webAppName } from './spec-web.js';
 
 // The status is written by the operator only, so its constraints are plain OpenAPI ones (patterns
 // included): they guard against operator bugs rather than explain mistakes to a person.
@@ -49,10 +50,15 @@ const zoneReadiness = admit(
   'Replicas of a service in one zone.',
 );
 
+/** What `status.services` lists: the seven services, then the web app when it is enabled. */
+export const workloadNames = [...serviceNames, webAppName] as const;
+/** A service or the web app: what the operator runs a Deployment for. */
+export type WorkloadName = (typeof workloadNames)[number];
+
 const serviceReadiness = admit(
   z.object({
-    name: admit(z.enum(serviceNames), 'The service.'),
-    image: admit(z.string().max(512), 'Image the service runs.').optional(),
+    name: admit(z.enum(workloadNames), 'The service, or web for the web app.'),
+    image: admit(z.string().max(512), 'Image it runs.').optional(),
     desiredReplicas: count('Pods that should run.'),
     readyReplicas: count('Pods ready.'),
     zones: admit(z.array(zoneReadiness).max(5), {
@@ -61,7 +67,7 @@ const serviceReadiness = admit(
       'x-kubernetes-list-map-keys': ['zone'],
     }).optional(),
   }),
-  'Readiness of one service.',
+  'Readiness of one service or of the web app.',
 );
 
 const certificate = admit(
@@ -101,10 +107,10 @@ export const statusSchema = admit(
         .string()
         .max(16)
         .regex(/^[0-9]+\/[0-9]+$/),
-      'Services with all desired replicas ready, out of all, e.g. 7/7.',
+      'Workloads (the services and, when enabled, the web app) with all desired replicas ready, out of all, e.g. 8/8.',
     ).optional(),
-    services: admit(z.array(serviceReadiness).max(serviceNames.length), {
-      description: 'Readiness of each service.',
+    services: admit(z.array(serviceReadiness).max(workloadNames.length), {
+      description: 'Readiness of each service and, when enabled, of the web app (named web).',
       'x-kubernetes-list-type': 'map',
       'x-kubernetes-list-map-keys': ['name'],
     }).optional(),

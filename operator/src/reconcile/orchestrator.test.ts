@@ -50,7 +50,7 @@ describe('the Platform reconciler', () => {
     await reconcile(key, ctx);
     expect(condition('Ready')).toMatchObject({ status: 'True', reason: 'Reconciled', observedGeneration: 1 });
     expect(condition('Stalled')?.status).toBe('False');
-    expect(platform().status).toMatchObject({ observedGeneration: 1, servicesReady: '7/7' });
+    expect(platform().status).toMatchObject({ observedGeneration: 1, servicesReady: '8/8' });
     expect(cluster.events.map((e) => e.reason)).toEqual(['Applied', 'Ready']);
 
     const writes = cluster.writes.length;
@@ -110,6 +110,25 @@ describe('the Platform reconciler', () => {
     } as never;
     await reconcile(key, ctx);
     expect(cluster.writes).toContain('delete PodDisruptionBudget quire-audit');
+  });
+
+  it('removes every object of the web app when it is disabled, and counts only the services as ready', async () => {
+    const { cluster, platform, reconcile } = setUp();
+    await reconcile(key, ctx);
+    cluster.runDeployments();
+    (platform().spec as { web: { enabled: boolean } }).web.enabled = false;
+    await reconcile(key, ctx);
+    expect(cluster.writes.filter((w) => w.startsWith('delete')).sort()).toEqual([
+      'delete Deployment quire-web',
+      'delete NetworkPolicy quire-web',
+      'delete PodDisruptionBudget quire-web',
+      'delete Service quire-web',
+      'delete ServiceAccount quire-web',
+    ]);
+    expect(platform().status).toMatchObject({ servicesReady: '7/7' });
+    expect((platform().status as { services: { name: string }[] }).services.map((s) => s.name)).not.toContain(
+      'web',
+    );
   });
 
   it("never prunes another phase's objects of the same kinds", async () => {

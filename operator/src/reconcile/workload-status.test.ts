@@ -1,9 +1,9 @@
-import { serviceNames } from '@quire/kit/catalogue';
 import { describe, expect, it } from 'vitest';
 import { samplePlatform } from '../../test/workloads/sample-platforms.js';
+import type { Platform, WorkloadName } from '../api/index.js';
 import { selectorLabels } from '../render/labels.js';
 import type { KubeObject } from '../runtime/resource-kind.js';
-import { desiredPerZone, observeWorkloads, unschedulableGraceMs } from './workload-status.js';
+import { desiredPerZone, observeWorkloads, unschedulableGraceMs, workloadsOf } from './workload-status.js';
 
 const now = new Date('2026-01-01T12:00:00Z');
 const platform = samplePlatform();
@@ -40,12 +40,15 @@ const pod = (
   status: { phase: 'Running', conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }, ...extra] },
 });
 
-/** Every service of the minimal sample rolled out with its pods round-robin over the zones. */
-function healthy(): { deployments: Map<(typeof serviceNames)[number], KubeObject>; pods: KubeObject[] } {
-  const deployments = new Map<(typeof serviceNames)[number], KubeObject>();
+/** Every workload of the sample (the web app too) rolled out with its pods round-robin over the zones. */
+function healthy(of: Platform = platform): {
+  deployments: Map<WorkloadName, KubeObject>;
+  pods: KubeObject[];
+} {
+  const deployments = new Map<WorkloadName, KubeObject>();
   const pods: KubeObject[] = [];
-  for (const service of serviceNames) {
-    const replicas = platform.spec.services[service].replicas;
+  for (const service of workloadsOf(of)) {
+    const replicas = service === 'web' ? of.spec.web.replicas : of.spec.services[service].replicas;
     deployments.set(service, deployment(replicas));
     for (let i = 0; i < replicas; i++) pods.push(pod(service, nodes[i % 3]?.metadata.name));
   }
@@ -69,7 +72,7 @@ describe('the workloads observation', () => {
 
   it('finds every service ready when each zone holds its share of ready pods', () => {
     const observation = observeWorkloads({ platform, ...healthy(), nodes, now });
-    expect(observation).toMatchObject({ servicesReady: '7/7', stalled: [], waiting: [] });
+    expect(observation).toMatchObject({ servicesReady: '8/8', stalled: [], waiting: [] });
     expect(observation.services[0]).toEqual({
       name: 'auth',
       desiredReplicas: 3,
@@ -86,7 +89,7 @@ describe('the workloads observation', () => {
     const { deployments, pods } = healthy();
     deployments.set('user', { ...deployment(2), metadata: { name: 'd', generation: 2 } });
     const observation = observeWorkloads({ platform, deployments, pods, nodes, now });
-    expect(observation.servicesReady).toBe('6/7');
+    expect(observation.servicesReady).toBe('7/8');
     expect(observation.waiting).toEqual(['user (its Deployment has a change not yet rolled out)']);
   });
 
@@ -98,6 +101,31 @@ describe('the workloads observation', () => {
     expect(observeWorkloads({ platform, deployments, pods, nodes, now }).waiting).toEqual([
       'auth (2 of 3 replicas available; ready per zone: zone-a 0/1)',
     ]);
+  });
+
+  it('reports the web app after the services, with its replicas per zone, and waits for it like a service', () => {
+    const { deployments, pods } = healthy();
+    expect(observeWorkloads({ platform, deployments, pods, nodes, now }).services.at(-1)).toEqual({
+      name: 'web',
+      desiredReplicas: 2,
+      readyReplicas: 2,
+      zones: [
+        { zone: 'zone-a', desiredReplicas: 1, readyReplicas: 1 },
+        { zone: 'zone-b', desiredReplicas: 1, readyReplicas: 1 },
+        { zone: 'zone-c', desiredReplicas: 0, readyReplicas: 0 },
+      ],
+    });
+    deployments.delete('web');
+    const missing = observeWorkloads({ platform, deployments, pods, nodes, now });
+    expect(missing.servicesReady).toBe('7/8');
+    expect(missing.waiting).toEqual(['web (its Deployment does not exist yet)']);
+  });
+
+  it('leaves the web app out of the count and the list when it is disabled', () => {
+    const without = samplePlatform('platform-minimal', (m) => (m.spec.web = { enabled: false }));
+    const observation = observeWorkloads({ platform: without, ...healthy(without), nodes, now });
+    expect(observation.servicesReady).toBe('7/7');
+    expect(observation.services.map((s) => s.name)).not.toContain('web');
   });
 
   it('counts no zone for a pod whose node is gone', () => {

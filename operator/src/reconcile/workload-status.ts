@@ -1,11 +1,11 @@
 /**
  * How the Platform's workloads are doing, computed from what the caches hold: each Deployment's
- * rollout, each service's ready pods per zone (a pod's zone is its node's), the zones that have lost
- * their nodes, and pods the scheduler cannot place. Pure: the reconciler passes in the objects and
- * the time, and gets back the status fields and what blocks readiness.
+ * rollout, each service's (and the web app's) ready pods per zone (a pod's zone is its node's), the
+ * zones that have lost their nodes, and pods the scheduler cannot place. Pure: the reconciler passes
+ * in the objects and the time, and gets back the status fields and what blocks readiness.
  */
-import { type ServiceName, serviceNames } from '@quire/kit/catalogue';
-import type { Platform } from '../api/index.js';
+import { serviceNames } from '@quire/kit/catalogue';
+import { type Platform, type WorkloadName, webAppName } from '../api/index.js';
 import { selectorLabels } from '../render/labels.js';
 import type { KubeObject } from '../runtime/resource-kind.js';
 import { zoneOfNode, zonesWithoutNodes } from './zones.js';
@@ -20,7 +20,7 @@ export interface ZoneReadiness {
 }
 
 export interface ServiceReadiness {
-  name: ServiceName;
+  name: WorkloadName;
   image?: string;
   desiredReplicas: number;
   readyReplicas: number;
@@ -29,7 +29,7 @@ export interface ServiceReadiness {
 
 export interface WorkloadObservation {
   services: ServiceReadiness[];
-  /** `<ready services>/<all services>`. */
+  /** `<ready workloads>/<all workloads>`: the services, and the web app when enabled. */
   servicesReady: string;
   /** Problems only a person can fix. */
   stalled: string[];
@@ -41,9 +41,9 @@ export interface WorkloadObservation {
 
 export interface WorkloadInput {
   platform: Platform;
-  /** The Platform's Deployments by service; missing ones are undefined. */
-  deployments: ReadonlyMap<ServiceName, KubeObject | undefined>;
-  /** The Platform's pods (any service). */
+  /** The Platform's Deployments by workload; missing ones are undefined. */
+  deployments: ReadonlyMap<WorkloadName, KubeObject | undefined>;
+  /** The Platform's pods (any workload). */
   pods: readonly KubeObject[];
   nodes: readonly KubeObject[];
   now: Date;
@@ -107,10 +107,23 @@ function rolloutProblem(deployment: KubeObject | undefined, desired: number): st
   return undefined;
 }
 
+/** The workloads a Platform runs: the seven services, then the web app unless it is disabled. */
+export function workloadsOf(platform: Platform): WorkloadName[] {
+  return platform.spec.web.enabled ? [...serviceNames, webAppName] : [...serviceNames];
+}
+
+/** Pods one workload should run; with autoscaling, what the autoscaler last asked for. */
+function desiredReplicas(platform: Platform, workload: WorkloadName, deployment: KubeObject | undefined) {
+  if (workload === webAppName) return platform.spec.web.replicas;
+  const spec = platform.spec.services[workload];
+  const fields = deployment as (KubeObject & DeploymentFields) | undefined;
+  return spec.autoscaling ? (fields?.spec?.replicas ?? spec.autoscaling.minReplicas) : spec.replicas;
+}
+
 /** Observes the workloads of a Platform. */
 export function observeWorkloads(input: WorkloadInput): WorkloadObservation {
   const { platform, now } = input;
-  const { topology, services: serviceSpecs } = platform.spec;
+  const { topology } = platform.spec;
   const name = platform.metadata.name ?? '';
   const zones = topology.zones.map((z) => z.name);
   const nodes = new Map(input.nodes.map((n) => [n.metadata.name ?? '', n]));
@@ -120,13 +133,10 @@ export function observeWorkloads(input: WorkloadInput): WorkloadObservation {
   const services: ServiceReadiness[] = [];
   let readyServices = 0;
 
-  for (const service of serviceNames) {
+  for (const service of workloadsOf(platform)) {
     const deployment = input.deployments.get(service);
     const fields = deployment as (KubeObject & DeploymentFields) | undefined;
-    const spec = serviceSpecs[service];
-    const desired = spec.autoscaling
-      ? (fields?.spec?.replicas ?? spec.autoscaling.minReplicas)
-      : spec.replicas;
+    const desired = desiredReplicas(platform, service, deployment);
     const selector = Object.entries(selectorLabels(name, service));
     const pods = input.pods.filter(
       (p) =>

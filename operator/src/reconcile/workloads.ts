@@ -4,8 +4,8 @@
  * sends nothing), prunes what the spec no longer wants, and reports WorkloadsReady from the
  * Deployments' real availability, pod by pod and zone by zone.
  */
-import { type ServiceName, serviceNames } from '@quire/kit/catalogue';
-import { ConditionReason, ConditionType } from '../api/index.js';
+import { serviceNames } from '@quire/kit/catalogue';
+import { ConditionReason, ConditionType, type WorkloadName } from '../api/index.js';
 import { type DesiredObject, desiredWorkloads, workloadsPhaseValue } from '../render/desired-workloads.js';
 import { nodeKind, ownedKinds, platformKind, podKind } from '../render/kinds.js';
 import { phaseLabel } from '../render/labels.js';
@@ -13,7 +13,7 @@ import { serviceObjectName } from '../render/names.js';
 import { fieldManagerConflictReason, type Owner } from '../runtime/apply.js';
 import { type KubeObject, kindName, kinds } from '../runtime/resource-kind.js';
 import type { Phase, PhaseOutcome, ReconcileScope } from './scope.js';
-import { observeWorkloads } from './workload-status.js';
+import { observeWorkloads, workloadsOf } from './workload-status.js';
 
 const describeObject = (kind: { kind: string }, object: KubeObject) => `${kind.kind} ${object.metadata.name}`;
 
@@ -96,8 +96,8 @@ export const workloadsPhase: Phase = {
       });
     }
 
-    const deploymentsByService = new Map<ServiceName, KubeObject | undefined>(
-      serviceNames.map((service) => {
+    const deploymentsByService = new Map<WorkloadName, KubeObject | undefined>(
+      workloadsOf(platform).map((service) => {
         const name = serviceObjectName(scope.name, service);
         return [
           service,
@@ -160,7 +160,7 @@ export const workloadsPhase: Phase = {
         type: ConditionType.WorkloadsReady,
         status: 'True',
         reason: ConditionReason.Reconciled,
-        message: `All ${serviceNames.length} services have their replicas ready, spread over ${zones}${routesIgnored}`,
+        message: `All ${serviceNames.length} services${platform.spec.web.enabled ? ' and the web app' : ''} have their replicas ready, spread over ${zones}${routesIgnored}`,
       },
       fields,
     };

@@ -11,15 +11,24 @@ const count = (objects: ReturnType<typeof desiredWorkloads>) => {
 };
 
 describe('the objects a Platform wants', () => {
-  it('for the minimal sample are one of each per service, a budget each, and eight NetworkPolicies', () => {
+  it('for the minimal sample are one of each per service and for the web app (which has no settings), a budget each, and nine NetworkPolicies', () => {
     expect(count(desiredWorkloads(samplePlatform()))).toEqual({
-      NetworkPolicy: 8,
-      ServiceAccount: 7,
+      NetworkPolicy: 9,
+      ServiceAccount: 8,
       ConfigMap: 7,
-      Service: 7,
-      Deployment: 7,
-      PodDisruptionBudget: 7,
+      Service: 8,
+      Deployment: 8,
+      PodDisruptionBudget: 8,
     });
+  });
+
+  it('leave out every object of the web app when spec.web.enabled is false, so the workloads phase prunes them', () => {
+    const objects = desiredWorkloads(
+      samplePlatform('platform-full', (m) => (m.spec.web = { enabled: false })),
+      { gatewayApi: true },
+    );
+    expect(objects.filter((o) => o.object.metadata.name === 'quire-prod-web')).toEqual([]);
+    expect(count(objects)).toMatchObject({ Deployment: 7, Service: 7, HTTPRoute: 6, NetworkPolicy: 8 });
   });
 
   it('start with the NetworkPolicies, so no pod ever runs before the policies that confine it', () => {
@@ -38,7 +47,7 @@ describe('the objects a Platform wants', () => {
     }
   });
 
-  it('for the full sample add an autoscaler for document and routes to every service with a user API when the Gateway API is installed', () => {
+  it('for the full sample add an autoscaler for document and routes to every service with a user API and to the web app when the Gateway API is installed', () => {
     const objects = desiredWorkloads(samplePlatform('platform-full'), { gatewayApi: true });
     expect(
       objects.filter((o) => o.kind.kind === 'HorizontalPodAutoscaler').map((o) => o.object.metadata.name),
@@ -50,6 +59,7 @@ describe('the objects a Platform wants', () => {
       'quire-prod-notification',
       'quire-prod-search',
       'quire-prod-audit',
+      'quire-prod-web',
     ]);
   });
 
@@ -73,7 +83,7 @@ describe('the objects a Platform wants', () => {
       },
     );
     for (const { object } of objects) expect(object.metadata.name?.length).toBeLessThanOrEqual(63);
-    expect(objects.filter((o) => o.kind.kind === 'Deployment')).toHaveLength(serviceNames.length);
+    expect(objects.filter((o) => o.kind.kind === 'Deployment')).toHaveLength(serviceNames.length + 1);
   });
 
   it('leave out the budget of a service scaled to one replica', () => {
@@ -83,7 +93,7 @@ describe('the objects a Platform wants', () => {
     const budgets = objects
       .filter((o) => o.kind.kind === 'PodDisruptionBudget')
       .map((o) => o.object.metadata.name);
-    expect(budgets).toHaveLength(6);
+    expect(budgets).toHaveLength(7);
     expect(budgets).not.toContain('quire-audit');
   });
 });

@@ -3,8 +3,8 @@
  * selector cannot change), and they use the operator's own `platform.quire.dev/platform` key, so no
  * other application's pods can match them by accident.
  */
-import type { ServiceName } from '@quire/kit/catalogue';
 import { serviceCatalogue } from '@quire/kit/catalogue';
+import { type WorkloadName, webAppName } from '../api/index.js';
 import { managedByLabel, managedByValue } from '../runtime/ownership.js';
 
 /** The label naming the owning Platform; the runtime puts the same key on every applied object. */
@@ -16,8 +16,11 @@ export const nameLabel = 'app.kubernetes.io/name';
  */
 export const phaseLabel = 'platform.quire.dev/phase';
 
-/** Labels that identify the pods of one service of one Platform; immutable once a Deployment exists. */
-export function selectorLabels(platform: string, service: ServiceName): Record<string, string> {
+/**
+ * Labels that identify the pods of one service (or of the web app) of one Platform; immutable once a
+ * Deployment exists.
+ */
+export function selectorLabels(platform: string, service: WorkloadName): Record<string, string> {
   return { [nameLabel]: service, [platformLabel]: platform };
 }
 
@@ -37,17 +40,28 @@ export function versionLabelValue(version: string): string {
     .replace(/[^A-Za-z0-9]+$/, '');
 }
 
-/** The recommended `app.kubernetes.io` labels plus the Platform label, for one service's objects and pods. */
+/**
+ * What a workload is for: public services answer requests through the gateway, the others work from
+ * Kafka events, and the web app serves the front end.
+ */
+function componentOf(workload: WorkloadName): string {
+  if (workload === webAppName) return 'frontend';
+  return serviceCatalogue[workload].public ? 'api' : 'worker';
+}
+
+/**
+ * The recommended `app.kubernetes.io` labels plus the Platform label, for one service's (or the web
+ * app's) objects and pods.
+ */
 export function serviceLabels(
   platform: string,
-  service: ServiceName,
+  service: WorkloadName,
   version: string,
 ): Record<string, string> {
   return {
     ...selectorLabels(platform, service),
     'app.kubernetes.io/instance': platform,
-    // Public services answer requests through the gateway; the others work from Kafka events.
-    'app.kubernetes.io/component': serviceCatalogue[service].public ? 'api' : 'worker',
+    'app.kubernetes.io/component': componentOf(service),
     'app.kubernetes.io/part-of': 'quire',
     [managedByLabel]: managedByValue,
     'app.kubernetes.io/version': versionLabelValue(version),

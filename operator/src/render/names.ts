@@ -5,9 +5,13 @@
  * the 63 a Service or label value allows (40 + '-notification-postgres' = 62).
  */
 import type { ServiceName } from '@quire/kit/catalogue';
+import type { WorkloadName } from '../api/index.js';
 
-/** Objects of one service: `<platform>-<service>` for everything one service has one of. */
-export function serviceObjectName(platform: string, service: ServiceName): string {
+/**
+ * Objects of one service, or of the web app: `<platform>-<service>` (`<platform>-web`) for everything
+ * one workload has one of.
+ */
+export function serviceObjectName(platform: string, service: WorkloadName): string {
   return `${platform}-${service}`;
 }
 

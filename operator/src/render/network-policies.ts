@@ -3,7 +3,8 @@
  * then one policy per service allows exactly the edges of the seed's architecture: the gateway to the
  * services it routes to (those with paths in `publicPaths`), API services to auth (they verify tokens
  * against its key set), each service to its backing stores, metrics scraping on the ops port, DNS,
- * and notification to the internet's HTTPS port for users' webhooks.
+ * and notification to the internet's HTTPS port for users' webhooks. The web app's pods take requests
+ * from the gateway only and call nothing but DNS.
  *
  * NetworkPolicies cannot name hosts, so a store's host becomes a peer by its form:
  * - `[<pod>.]<service>.<namespace>.svc[.<cluster domain>]`: any pod in that namespace, on the store's port;
@@ -27,12 +28,14 @@ import {
   serviceCatalogue,
   serviceNames,
 } from '@quire/kit/catalogue';
+import { webAppName } from '../api/index.js';
 import { canonicalJson } from '../runtime/desired-hash.js';
 import { type Endpoint, otlpEndpoint, storeEndpoints } from './endpoints.js';
 import { isRouted } from './http-route.js';
 import { platformLabels, platformPodLabels, selectorLabels, serviceLabels } from './labels.js';
 import { defaultDenyPolicyName, serviceObjectName } from './names.js';
 import type { RenderContext } from './render-context.js';
+import { webPort } from './web-deployment.js';
 
 /** An ingress rule as the API spells it (client-node's model renames `from` to `_from`). */
 export interface IngressRule {
@@ -129,14 +132,29 @@ export function buildDefaultDenyPolicy(ctx: RenderContext): NetworkPolicy {
   };
 }
 
+/** The cluster DNS, which every pod of the Platform may ask. */
+function dnsEgress(ctx: RenderContext): V1NetworkPolicyEgressRule {
+  return {
+    to: [inNamespace(ctx.options.dnsNamespace)],
+    ports: [
+      { protocol: 'UDP', port: 53 },
+      { protocol: 'TCP', port: 53 },
+    ],
+  };
+}
+
+/** Requests from the Gateway's namespace, when the Platform is routed from one. */
+function fromGateway(ctx: RenderContext, ports: V1NetworkPolicyPort[]): IngressRule[] {
+  const { gateway } = ctx.platform.spec;
+  return gateway ? [{ from: [inNamespace(gateway.parentRef.namespace ?? ctx.namespace)], ports }] : [];
+}
+
 /** The edges one service's pods may use. */
 export function buildServicePolicy(ctx: RenderContext, service: ServiceName): NetworkPolicy {
   const { spec } = ctx.platform;
   const api = [tcp(defaultPorts.http)];
   const ingress: IngressRule[] = [];
-  if (isRouted(service) && spec.gateway) {
-    ingress.push({ from: [inNamespace(spec.gateway.parentRef.namespace ?? ctx.namespace)], ports: api });
-  }
+  if (isRouted(service)) ingress.push(...fromGateway(ctx, api));
   const callers = callersOf(service);
   if (callers.length > 0) {
     ingress.push({
@@ -148,15 +166,7 @@ export function buildServicePolicy(ctx: RenderContext, service: ServiceName): Ne
     ingress.push({ from: ctx.options.metricsNamespaces.map(inNamespace), ports: [tcp(defaultPorts.ops)] });
   }
 
-  const egress: V1NetworkPolicyEgressRule[] = [
-    {
-      to: [inNamespace(ctx.options.dnsNamespace)],
-      ports: [
-        { protocol: 'UDP', port: 53 },
-        { protocol: 'TCP', port: 53 },
-      ],
-    },
-  ];
+  const egress: V1NetworkPolicyEgressRule[] = [dnsEgress(ctx)];
   const callees = calleesOf(service);
   if (callees.length > 0) {
     egress.push({
@@ -186,6 +196,29 @@ export function buildServicePolicy(ctx: RenderContext, service: ServiceName): Ne
       policyTypes: ['Ingress', 'Egress'],
       ingress,
       egress,
+    },
+  };
+}
+
+/**
+ * The edges of the web app's pods: requests from the gateway on nginx's port, and DNS as every pod
+ * of the Platform has it. nginx serves files only, so there is nothing else to call, and no ops port
+ * to scrape.
+ */
+export function buildWebPolicy(ctx: RenderContext): NetworkPolicy {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: {
+      name: serviceObjectName(ctx.name, webAppName),
+      namespace: ctx.namespace,
+      labels: serviceLabels(ctx.name, webAppName, ctx.platform.spec.version),
+    },
+    spec: {
+      podSelector: { matchLabels: selectorLabels(ctx.name, webAppName) },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: fromGateway(ctx, [tcp(webPort)]),
+      egress: [dnsEgress(ctx)],
     },
   };
 }

@@ -4,7 +4,7 @@
  * leave at least one disruption possible, so a drain can never deadlock on the budget.
  */
 import type { V1PodDisruptionBudget } from '@kubernetes/client-node';
-import type { ServiceName } from '@quire/kit/catalogue';
+import { type WorkloadName, webAppName } from '../api/index.js';
 import { selectorLabels, serviceLabels } from './labels.js';
 import { serviceObjectName } from './names.js';
 import type { RenderContext } from './render-context.js';
@@ -17,15 +17,21 @@ export function minAvailableFor(replicas: number, zones: number): number | undef
   return replicas > 1 ? Math.min(zones, replicas - 1) : undefined;
 }
 
-/** The budget of one service, or undefined when it has too few replicas for one. */
+/** The fewest replicas a workload runs: with autoscaling, what the autoscaler always keeps. */
+function replicaFloor(ctx: RenderContext, service: WorkloadName): number {
+  const { spec } = ctx.platform;
+  if (service === webAppName) return spec.web.replicas;
+  const serviceSpec = spec.services[service];
+  return serviceSpec.autoscaling ? serviceSpec.autoscaling.minReplicas : serviceSpec.replicas;
+}
+
+/** The budget of one service (or of the web app), or undefined when it has too few replicas for one. */
 export function buildPodDisruptionBudget(
   ctx: RenderContext,
-  service: ServiceName,
+  service: WorkloadName,
 ): V1PodDisruptionBudget | undefined {
   const { spec } = ctx.platform;
-  const serviceSpec = spec.services[service];
-  // With autoscaling the floor is what the autoscaler always keeps.
-  const replicas = serviceSpec.autoscaling ? serviceSpec.autoscaling.minReplicas : serviceSpec.replicas;
+  const replicas = replicaFloor(ctx, service);
   const minAvailable = minAvailableFor(replicas, spec.topology.zones.length);
   if (minAvailable === undefined) return undefined;
   return {

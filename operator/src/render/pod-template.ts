@@ -5,11 +5,14 @@
  */
 import type {
   V1NodeSelectorTerm,
+  V1PodSecurityContext,
   V1PodTemplateSpec,
+  V1SecurityContext,
   V1TopologySpreadConstraint,
   V1Volume,
 } from '@kubernetes/client-node';
 import { defaultPorts, type ServiceName, servicePaths, tlsFiles } from '@quire/kit/catalogue';
+import type { WorkloadName } from '../api/index.js';
 import { configChecksumAnnotation } from './config-map.js';
 import { selectorLabels, serviceLabels } from './labels.js';
 import { configMapName, serviceObjectName, tlsSecretName } from './names.js';
@@ -32,7 +35,7 @@ export function imageOf(ctx: RenderContext, service: ServiceName): string {
 }
 
 /** One node selector term per zone (terms are ORed): the zone's label and, when named, its pool's. */
-function zoneTerms(ctx: RenderContext): V1NodeSelectorTerm[] {
+export function zoneTerms(ctx: RenderContext): V1NodeSelectorTerm[] {
   const { topology } = ctx.platform.spec;
   return topology.zones.map((zone) => ({
     matchExpressions: [
@@ -42,7 +45,8 @@ function zoneTerms(ctx: RenderContext): V1NodeSelectorTerm[] {
   }));
 }
 
-function spreadConstraints(ctx: RenderContext, service: ServiceName): V1TopologySpreadConstraint[] {
+/** Even spread of one workload's pods over the Platform's zones (and, when asked, its nodes). */
+export function spreadConstraints(ctx: RenderContext, service: WorkloadName): V1TopologySpreadConstraint[] {
   const { topology } = ctx.platform.spec;
   const labelSelector = { matchLabels: selectorLabels(ctx.name, service) };
   // Each ReplicaSet spreads on its own, so a rollout's new pods are balanced whatever the old ones did.
@@ -71,6 +75,27 @@ function spreadConstraints(ctx: RenderContext, service: ServiceName): V1Topology
         ]
       : []),
   ];
+}
+
+/** The pod side of the PodSecurity `restricted` profile, running as `user` (uid and gid). */
+export function podSecurityContext(user: number): V1PodSecurityContext {
+  return {
+    runAsNonRoot: true,
+    runAsUser: user,
+    runAsGroup: user,
+    fsGroup: user,
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+/** The container side of the `restricted` profile, with a read-only root filesystem on top. */
+export function containerSecurityContext(): V1SecurityContext {
+  return {
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    runAsNonRoot: true,
+    capabilities: { drop: ['ALL'] },
+  };
 }
 
 function volumes(ctx: RenderContext, service: ServiceName, settings: ServiceSettings): V1Volume[] {
@@ -120,13 +145,7 @@ export function buildPodTemplate(
       // Service links would add variables such as QUIRE_AUTH_PORT for a Platform named quire.
       enableServiceLinks: false,
       terminationGracePeriodSeconds: preStopSleepSeconds + shutdownTimeoutSeconds + 5,
-      securityContext: {
-        runAsNonRoot: true,
-        runAsUser: podUser,
-        runAsGroup: podUser,
-        fsGroup: podUser,
-        seccompProfile: { type: 'RuntimeDefault' },
-      },
+      securityContext: podSecurityContext(podUser),
       affinity: {
         nodeAffinity: {
           requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: zoneTerms(ctx) },
@@ -171,12 +190,7 @@ export function buildPodTemplate(
             timeoutSeconds: 2,
           },
           lifecycle: { preStop: { sleep: { seconds: preStopSleepSeconds } } },
-          securityContext: {
-            allowPrivilegeEscalation: false,
-            readOnlyRootFilesystem: true,
-            runAsNonRoot: true,
-            capabilities: { drop: ['ALL'] },
-          },
+          securityContext: containerSecurityContext(),
           volumeMounts: [
             { name: 'tls', mountPath: tlsFiles.dir, readOnly: true },
             { name: 'tmp', mountPath: '/tmp' },

@@ -81,6 +81,15 @@ describe("a service's settings", () => {
     expect(settingsOf('export').config[envVar.authJwksUrl]).toBeUndefined();
   });
 
+  it("let auth believe X-Forwarded-For only from the gateway's identity, and tell no other service", () => {
+    const platform = samplePlatform('platform-minimal');
+    const expected = `spiffe://${platform.spec.mtls.trustDomain}/ns/quire-test/sa/quire-gateway`;
+    expect(settingsOf('auth').config[envVar.trustedProxyIds]).toBe(expected);
+    for (const service of serviceNames.filter((s) => s !== 'auth')) {
+      expect(settingsOf(service).config[envVar.trustedProxyIds], service).toBeUndefined();
+    }
+  });
+
   it('give document and export their own buckets', () => {
     expect(settingsOf('document', 'platform-full').config[envVar.s3Bucket]).toBe('acme-quire-documents');
     expect(settingsOf('export', 'platform-full').config[envVar.s3Bucket]).toBe('acme-quire-exports');

@@ -14,8 +14,10 @@ import {
   type ServiceName,
   serviceCatalogue,
   servicePaths,
+  spiffeId,
   tlsFiles,
 } from '@quire/kit/catalogue';
+import { gatewayIdentityName } from '../pki/identities.js';
 import { postgresSecretKeys, postgresSecretName, serviceHost } from './names.js';
 import type { RenderContext } from './render-context.js';
 
@@ -153,6 +155,16 @@ export function serviceSettings(ctx: RenderContext, service: ServiceName): Servi
     } else {
       config[envVar.searchUrl] = search.endpoint;
     }
+  }
+
+  // Auth limits logins per client address; behind the gateway only the gateway's certificate may
+  // say, in X-Forwarded-For, who the client is (any other caller's header is ignored).
+  if (service === 'auth') {
+    config[envVar.trustedProxyIds] = spiffeId(
+      spec.mtls.trustDomain,
+      ctx.namespace,
+      `${ctx.name}-${gatewayIdentityName}`,
+    );
   }
 
   // Services that verify access tokens (the kit says which) fetch auth's key set over the mesh.

@@ -53,7 +53,7 @@ describe('a Platform reconciled into its workloads', () => {
     const seconds = (performance.now() - started) / 1000;
     console.info(`minimal sample: apply to Ready in ${seconds.toFixed(1)} s`);
     const platform = await getObject(platformKind, ns.name, 'quire');
-    expect(platform?.status).toMatchObject({ observedGeneration: 1, servicesReady: '7/7' });
+    expect(platform?.status).toMatchObject({ observedGeneration: 1, servicesReady: '8/8' });
     expect(seconds).toBeLessThan(60);
   });
 

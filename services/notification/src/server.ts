@@ -44,7 +44,8 @@ async function main(): Promise<void> {
   dispatcher.start();
   const app = createApp({
     pool,
-    verifier: createJwksVerifier(config.jwt),
+    // In the cluster the key set is on auth's mTLS port: the fetch presents this service's certificate.
+    verifier: createJwksVerifier({ ...config.jwt, tls: config.base.tls }),
     logger,
     webhookPolicy: policy,
     environment: config.base.environment,

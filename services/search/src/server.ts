@@ -59,7 +59,8 @@ async function main(): Promise<void> {
   const app = createApp({
     engine,
     alias: manager.alias,
-    verifier: createJwksVerifier(config.jwt),
+    // In the cluster the key set is on auth's mTLS port: the fetch presents this service's certificate.
+    verifier: createJwksVerifier({ ...config.jwt, tls: config.base.tls }),
     logger,
     environment: config.base.environment,
   });

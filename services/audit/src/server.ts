@@ -1,12 +1,10 @@
 /** The Audit service process: consumes every platform topic into the log and serves the admin API. */
 import {
-  ConfigError,
   createJwksVerifier,
-  createLogger,
-  createPgPool,
-  migrateFolder,
+  openServiceDatabase,
+  runMain,
   runService,
-  startTracing,
+  startServiceProcess,
 } from '@quire/kit';
 import { createApp } from './app.js';
 import { startAuditConsumer } from './audit-consumer.js';
@@ -15,23 +13,13 @@ import { migrationsDir } from './migrations-dir.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger({ service: 'audit', level: config.base.logLevel });
-  const tracing = startTracing({
+  const { logger, tracing } = startServiceProcess('audit', config.base);
+  const pool = await openServiceDatabase({
     service: 'audit',
-    otlpEndpoint: config.base.otlpEndpoint,
-    sampleRatio: config.base.traceSampleRatio,
-  });
-  const pool = createPgPool({
-    url: config.postgres.url,
-    schema: config.postgres.schema,
-    max: config.postgres.poolSize,
-    applicationName: 'quire-audit',
+    postgres: config.postgres,
+    migrationsDir,
     logger,
   });
-  if (config.postgres.migrateOnStart) {
-    const applied = await migrateFolder(pool, config.postgres.schema, migrationsDir);
-    logger.info({ applied, schema: config.postgres.schema }, 'Applied migrations');
-  }
   const app = createApp({
     pool,
     // In the cluster the key set is on auth's mTLS port: the fetch presents this service's certificate.
@@ -57,8 +45,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof ConfigError) console.error(err.message);
-  else console.error('The audit service failed to start:', err);
-  process.exit(1);
-});
+runMain('audit', main);

@@ -1,14 +1,12 @@
 /** The Auth service process: reads its config, connects, migrates when asked, serves, shuts down on SIGTERM. */
 import {
-  ConfigError,
   connectRedis,
   createKafkaPublisher,
-  createLogger,
-  createPgPool,
-  migrateFolder,
   OutboxRelay,
+  openServiceDatabase,
+  runMain,
   runService,
-  startTracing,
+  startServiceProcess,
 } from '@quire/kit';
 import { AccountStore } from './accounts.js';
 import { createApp } from './app.js';
@@ -27,23 +25,13 @@ const firstAdminMessages = {
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger({ service: 'auth', level: config.base.logLevel });
-  const tracing = startTracing({
+  const { logger, tracing } = startServiceProcess('auth', config.base);
+  const pool = await openServiceDatabase({
     service: 'auth',
-    otlpEndpoint: config.base.otlpEndpoint,
-    sampleRatio: config.base.traceSampleRatio,
-  });
-  const pool = createPgPool({
-    url: config.postgres.url,
-    schema: config.postgres.schema,
-    max: config.postgres.poolSize,
-    applicationName: 'quire-auth',
+    postgres: config.postgres,
+    migrationsDir,
     logger,
   });
-  if (config.postgres.migrateOnStart) {
-    const applied = await migrateFolder(pool, config.postgres.schema, migrationsDir);
-    logger.info({ applied, schema: config.postgres.schema }, 'Applied migrations');
-  }
   if (config.auth.bootstrapAdminEmail) {
     // The account may exist already (signed up before the setting was made); sign-up covers the rest.
     const first = await grantFirstAdmin(new AccountStore(pool, authTopic), config.auth.bootstrapAdminEmail);
@@ -90,8 +78,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof ConfigError) console.error(err.message);
-  else console.error('The auth service failed to start:', err);
-  process.exit(1);
-});
+runMain('auth', main);

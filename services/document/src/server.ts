@@ -3,18 +3,16 @@
  * records export outcomes from Kafka, serves, and shuts down on SIGTERM.
  */
 import {
-  ConfigError,
   createJwksVerifier,
   createKafkaPublisher,
-  createLogger,
-  createPgPool,
   createS3Client,
-  migrateFolder,
   OutboxListener,
   OutboxRelay,
+  openServiceDatabase,
   pruneProcessedEvents,
+  runMain,
   runService,
-  startTracing,
+  startServiceProcess,
 } from '@quire/kit';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
@@ -26,23 +24,13 @@ import { ObjectStore } from './object-store.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger({ service: 'document', level: config.base.logLevel });
-  const tracing = startTracing({
+  const { logger, tracing } = startServiceProcess('document', config.base);
+  const pool = await openServiceDatabase({
     service: 'document',
-    otlpEndpoint: config.base.otlpEndpoint,
-    sampleRatio: config.base.traceSampleRatio,
-  });
-  const pool = createPgPool({
-    url: config.postgres.url,
-    schema: config.postgres.schema,
-    max: config.postgres.poolSize,
-    applicationName: 'quire-document',
+    postgres: config.postgres,
+    migrationsDir,
     logger,
   });
-  if (config.postgres.migrateOnStart) {
-    const applied = await migrateFolder(pool, config.postgres.schema, migrationsDir);
-    logger.info({ applied, schema: config.postgres.schema }, 'Applied migrations');
-  }
   const objects = new ObjectStore(createS3Client(config.s3), config.s3.bucket);
   const publisher = createKafkaPublisher({
     brokers: config.kafka.brokers,
@@ -97,8 +85,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof ConfigError) console.error(err.message);
-  else console.error('The document service failed to start:', err);
-  process.exit(1);
-});
+runMain('document', main);

@@ -4,17 +4,15 @@
  * finished within the shutdown timeout, or taken up again by another replica.
  */
 import {
-  ConfigError,
   createKafkaPublisher,
-  createLogger,
-  createPgPool,
   createS3Client,
-  migrateFolder,
   OutboxListener,
   OutboxRelay,
+  openServiceDatabase,
   pruneProcessedEvents,
+  runMain,
   runService,
-  startTracing,
+  startServiceProcess,
 } from '@quire/kit';
 import { createApp } from './app.js';
 import { defaultExportSettings, loadConfig } from './config.js';
@@ -23,23 +21,13 @@ import { migrationsDir } from './migrations-dir.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger({ service: 'export', level: config.base.logLevel });
-  const tracing = startTracing({
+  const { logger, tracing } = startServiceProcess('export', config.base);
+  const pool = await openServiceDatabase({
     service: 'export',
-    otlpEndpoint: config.base.otlpEndpoint,
-    sampleRatio: config.base.traceSampleRatio,
-  });
-  const pool = createPgPool({
-    url: config.postgres.url,
-    schema: config.postgres.schema,
-    max: config.postgres.poolSize,
-    applicationName: 'quire-export',
+    postgres: config.postgres,
+    migrationsDir,
     logger,
   });
-  if (config.postgres.migrateOnStart) {
-    const applied = await migrateFolder(pool, config.postgres.schema, migrationsDir);
-    logger.info({ applied, schema: config.postgres.schema }, 'Applied migrations');
-  }
   const s3 = createS3Client(config.s3);
   const publisher = createKafkaPublisher({ brokers: config.kafka.brokers, clientId: 'quire-export', logger });
   const relay = new OutboxRelay({ pool, publisher, logger });
@@ -78,8 +66,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof ConfigError) console.error(err.message);
-  else console.error('The export service failed to start:', err);
-  process.exit(1);
-});
+runMain('export', main);

@@ -29,6 +29,7 @@ export * from './s3.js';
 export * from './service-app.js';
 export * from './service-catalogue.js';
 export * from './service-env.js';
+export * from './service-process.js';
 export * from './shutdown.js';
 export * from './tls/index.js';
 export * from './tracing.js';

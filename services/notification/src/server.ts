@@ -4,14 +4,12 @@
  * http and private addresses, for local receivers.
  */
 import {
-  ConfigError,
   createJwksVerifier,
-  createLogger,
-  createPgPool,
-  migrateFolder,
+  openServiceDatabase,
   pruneProcessedEvents,
+  runMain,
   runService,
-  startTracing,
+  startServiceProcess,
 } from '@quire/kit';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
@@ -21,23 +19,13 @@ import { defaultDispatcherSettings, WebhookDispatcher } from './webhook-dispatch
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger({ service: 'notification', level: config.base.logLevel });
-  const tracing = startTracing({
+  const { logger, tracing } = startServiceProcess('notification', config.base);
+  const pool = await openServiceDatabase({
     service: 'notification',
-    otlpEndpoint: config.base.otlpEndpoint,
-    sampleRatio: config.base.traceSampleRatio,
-  });
-  const pool = createPgPool({
-    url: config.postgres.url,
-    schema: config.postgres.schema,
-    max: config.postgres.poolSize,
-    applicationName: 'quire-notification',
+    postgres: config.postgres,
+    migrationsDir,
     logger,
   });
-  if (config.postgres.migrateOnStart) {
-    const applied = await migrateFolder(pool, config.postgres.schema, migrationsDir);
-    logger.info({ applied, schema: config.postgres.schema }, 'Applied migrations');
-  }
   const local = config.base.environment !== 'production';
   const policy = { allowPlainHttp: local, allowPrivateAddresses: local };
   const dispatcher = new WebhookDispatcher(pool, logger, { ...defaultDispatcherSettings(), policy });
@@ -73,8 +61,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof ConfigError) console.error(err.message);
-  else console.error('The notification service failed to start:', err);
-  process.exit(1);
-});
+runMain('notification', main);

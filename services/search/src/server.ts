@@ -3,14 +3,13 @@
  * (reindexing when it changed), consumes document events into the index and serves searches.
  */
 import {
-  ConfigError,
   createJwksVerifier,
   createKafkaPublisher,
-  createLogger,
   eventTopic,
+  runMain,
   runService,
   startEventConsumer,
-  startTracing,
+  startServiceProcess,
   toMessage,
 } from '@quire/kit';
 import { createApp } from './app.js';
@@ -22,12 +21,7 @@ import { IndexManager } from './index-manager.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger({ service: 'search', level: config.base.logLevel });
-  const tracing = startTracing({
-    service: 'search',
-    otlpEndpoint: config.base.otlpEndpoint,
-    sampleRatio: config.base.traceSampleRatio,
-  });
+  const { logger, tracing } = startServiceProcess('search', config.base);
   const engine = createEngine(config.search.kind, config.search.url);
   const manager = new IndexManager(engine, config.search.indexPrefix, logger);
   const index = await manager.ensure(documentsIndex);
@@ -77,8 +71,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof ConfigError) console.error(err.message);
-  else console.error('The search service failed to start:', err);
-  process.exit(1);
-});
+runMain('search', main);

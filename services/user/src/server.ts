@@ -1,14 +1,12 @@
 /** The User service process: reads its config, connects, migrates when asked, serves, shuts down on SIGTERM. */
 import {
-  ConfigError,
   createJwksVerifier,
   createKafkaPublisher,
-  createLogger,
-  createPgPool,
-  migrateFolder,
   OutboxRelay,
+  openServiceDatabase,
+  runMain,
   runService,
-  startTracing,
+  startServiceProcess,
 } from '@quire/kit';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
@@ -16,23 +14,13 @@ import { migrationsDir } from './migrations-dir.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger({ service: 'user', level: config.base.logLevel });
-  const tracing = startTracing({
+  const { logger, tracing } = startServiceProcess('user', config.base);
+  const pool = await openServiceDatabase({
     service: 'user',
-    otlpEndpoint: config.base.otlpEndpoint,
-    sampleRatio: config.base.traceSampleRatio,
-  });
-  const pool = createPgPool({
-    url: config.postgres.url,
-    schema: config.postgres.schema,
-    max: config.postgres.poolSize,
-    applicationName: 'quire-user',
+    postgres: config.postgres,
+    migrationsDir,
     logger,
   });
-  if (config.postgres.migrateOnStart) {
-    const applied = await migrateFolder(pool, config.postgres.schema, migrationsDir);
-    logger.info({ applied, schema: config.postgres.schema }, 'Applied migrations');
-  }
   const publisher = createKafkaPublisher({ brokers: config.kafka.brokers, clientId: 'quire-user', logger });
   const relay = new OutboxRelay({ pool, publisher, logger });
   relay.start();
@@ -56,8 +44,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof ConfigError) console.error(err.message);
-  else console.error('The user service failed to start:', err);
-  process.exit(1);
-});
+runMain('user', main);

@@ -63,7 +63,11 @@ COPY --from=build /src/operator/package.json operator/
 COPY --from=build /src/clients/cli/package.json clients/cli/
 COPY --from=build /src/dev/package.json dev/
 # Native modules (argon2) ship prebuilt binaries, so install scripts are not needed.
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund --workspace "${PACKAGE}" --include-workspace-root=false
+# A dependency whose version differs from the one hoisted to the root (auth's cookie 2 beside
+# express's cookie 0.7) is installed under the package's own node_modules; both folders go to the
+# runtime, which is why they are made to exist even when empty.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund --workspace "${PACKAGE}" --include-workspace-root=false \
+ && mkdir -p "${PACKAGE}/node_modules" services/kit/node_modules
 
 # --- 3. runtime -------------------------------------------------------------------------------------
 FROM gcr.io/distroless/nodejs24-debian12:nonroot${RUNTIME_DIGEST} AS runtime
@@ -82,6 +86,8 @@ LABEL org.opencontainers.image.title="${IMAGE_NAME}" \
 WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=deps --chown=65532:65532 /src/node_modules ./node_modules
+COPY --from=deps --chown=65532:65532 /src/services/kit/node_modules ./services/kit/node_modules
+COPY --from=deps --chown=65532:65532 /src/${PACKAGE}/node_modules ./${PACKAGE}/node_modules
 COPY --from=build --chown=65532:65532 /src/services/kit/package.json ./services/kit/package.json
 COPY --from=build --chown=65532:65532 /src/services/kit/dist ./services/kit/dist
 COPY --from=build --chown=65532:65532 /src/${PACKAGE}/package.json ./${PACKAGE}/package.json
@@ -104,6 +110,8 @@ ARG PACKAGE=services/auth
 WORKDIR /app
 ENV NODE_ENV=development QUIRE_PACKAGE=${PACKAGE}
 COPY --from=deps /src/node_modules ./node_modules
+COPY --from=deps /src/services/kit/node_modules ./services/kit/node_modules
+COPY --from=deps /src/${PACKAGE}/node_modules ./${PACKAGE}/node_modules
 COPY --from=build /src/services/kit/package.json ./services/kit/package.json
 # The kit's compiled files stay: imports resolve through its package exports, then swap to sources.
 COPY --from=build /src/services/kit/dist ./services/kit/dist

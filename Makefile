@@ -49,6 +49,7 @@ lint: ## Check formatting and lint rules (Biome) and type-check the tests
 	npm run lint
 	npx tsc -p tsconfig.tests.json
 	npx tsc -p dev/up
+	npx tsc -p dev/delivery
 
 .PHONY: clean
 clean: ## Remove build outputs (keeps the stack, the cache and node_modules)

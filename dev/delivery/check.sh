@@ -4,7 +4,7 @@
 # cluster's real API server. Each step prints what it checked; the first failure stops the run.
 #
 #   dev/delivery/check.sh [STEP...]   steps: sync lint unit render validate dry-run checkov docker
-#                                     install go tilt (default: all, in that order)
+#                                     web install go tilt (default: all, in that order)
 #
 # Needs the local cluster (`make cluster-up`) for dry-run and install, and `make build` for install
 # (it runs operator/dist/main.js). Tools are built once into the cache by dev/tools/build.sh.
@@ -161,6 +161,14 @@ check_docker() {
     fail "the Dockerfile's stages"
 }
 
+check_web() {
+  step "the web image: clients/web/Dockerfile linted and replayed, nginx.conf tested and served (dev/delivery/web-image.ts)"
+  "$HADOLINT" clients/web/Dockerfile || fail "hadolint clients/web/Dockerfile"
+  ok "hadolint clients/web/Dockerfile"
+  run_checkov dockerfile -f clients/web/Dockerfile
+  node dev/delivery/web-image.ts || fail "the web image (clients/web/Dockerfile, clients/web/nginx.conf)"
+}
+
 check_install() {
   step "helm install into the local cluster, then the real operator with the chart's ServiceAccount token"
   load_cluster_env
@@ -222,14 +230,14 @@ check_tilt() {
   node dev/delivery/tiltfile-result.ts "$OUT/tiltfile-result.json" || fail "the Tiltfile's resources"
 }
 
-all=(sync lint unit render validate dry-run checkov docker install go tilt)
+all=(sync lint unit render validate dry-run checkov docker web install go tilt)
 for name in "${@:-${all[@]}}"; do
   case $name in
     sync) check_sync ;; lint) check_lint ;; unit) check_unit ;; render) check_render ;;
     validate) [[ -n $(ls "$OUT/rendered" 2>/dev/null) ]] || check_render; check_validate ;;
     dry-run) [[ -n $(ls "$OUT/rendered" 2>/dev/null) ]] || check_render; check_dry_run ;;
     checkov) [[ -n $(ls "$OUT/rendered" 2>/dev/null) ]] || check_render; check_checkov ;;
-    docker) check_docker ;; install) check_install ;; go) check_go ;; tilt) check_tilt ;;
+    docker) check_docker ;; web) check_web ;; install) check_install ;; go) check_go ;; tilt) check_tilt ;;
     *) die delivery "unknown step '$name' (steps: ${all[*]})" ;;
   esac
 done

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Builds the eight images (the operator and the seven services) from the one Dockerfile, with Docker
-# (buildx). Settings come from the environment, as `make images` passes them:
+# Builds the eight images of the operator and the seven services from the one Dockerfile, and the web
+# app's from clients/web/Dockerfile, with Docker (buildx). Settings come from the environment, as
+# `make images` passes them:
 #   IMAGE_REGISTRY  where the images are named (default ghcr.io/quire-dev): <registry>/<name>:<VERSION>
 #   VERSION         the tag (default dev)
 #   PUSH            true to push after building (default false)
-#   TARGET          the Dockerfile stage (default runtime; `dev` is Tilt's)
-# The two base images are pinned by digest when the registry answers `docker buildx imagetools
+#   TARGET          the Dockerfile stage (default runtime; `dev` is Tilt's, and the web app has none)
+# The base images are pinned by digest when the registry answers `docker buildx imagetools
 # inspect`; otherwise the build says so and uses the tags.
 source "$(dirname "$0")/../lib/common.sh"
 need docker images "install Docker with buildx to build images"
@@ -15,8 +16,9 @@ VERSION=${VERSION:-dev}
 PUSH=${PUSH:-false}
 TARGET=${TARGET:-runtime}
 REVISION=$(git -C "$QUIRE_ROOT" rev-parse HEAD 2>/dev/null || echo unknown)
-# The base images as the Dockerfile's FROM lines name them (tag, before the digest argument).
-base_image() { sed -n "s/^FROM \([^ \$]*\)\\\${$1}.*/\1/p" "$QUIRE_ROOT/Dockerfile" | head -1; }
+# base_image DOCKERFILE ARG: the base image as the Dockerfile's FROM line names it (the tag, before
+# the digest argument ARG).
+base_image() { sed -n "s/^FROM \([^ \$]*\)\\\${$2}.*/\1/p" "$QUIRE_ROOT/$1" | head -1; }
 
 # digest_of IMAGE: `@sha256:...` when the registry answers, else nothing (and a warning).
 digest_of() {
@@ -27,8 +29,8 @@ digest_of() {
     warn "could not resolve the digest of $1; building from its tag"
   fi
 }
-node_digest=$(digest_of "$(base_image NODE_DIGEST)")
-runtime_digest=$(digest_of "$(base_image RUNTIME_DIGEST)")
+node_digest=$(digest_of "$(base_image Dockerfile NODE_DIGEST)")
+runtime_digest=$(digest_of "$(base_image Dockerfile RUNTIME_DIGEST)")
 
 # package:image-name:entry
 images=(
@@ -51,3 +53,15 @@ for spec in "${images[@]}"; do
     --build-arg VERSION="$VERSION" --build-arg REVISION="$REVISION" \
     "$([[ $PUSH == true ]] && echo --push || echo --load)"
 done
+
+# The web app: static files on unprivileged nginx, which the operator deploys as <registry>/web.
+if [[ $TARGET == runtime ]]; then
+  web=clients/web/Dockerfile
+  ref=$IMAGE_REGISTRY/web:$VERSION
+  log "building $ref (clients/web, $web)"
+  docker buildx build "$QUIRE_ROOT" -f "$QUIRE_ROOT/$web" --target runtime --tag "$ref" \
+    --build-arg NODE_DIGEST="$(digest_of "$(base_image "$web" NODE_DIGEST)")" \
+    --build-arg NGINX_DIGEST="$(digest_of "$(base_image "$web" NGINX_DIGEST)")" \
+    --build-arg VERSION="$VERSION" --build-arg REVISION="$REVISION" \
+    "$([[ $PUSH == true ]] && echo --push || echo --load)"
+fi

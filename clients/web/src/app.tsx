@@ -13,6 +13,7 @@ import { NotificationsPage } from './pages/notifications-page.tsx';
 import { ProfilePage } from './pages/profile-page.tsx';
 import { SearchPage } from './pages/search-page.tsx';
 import { ApiContext, useApi, useSession } from './ui/api-context.tsx';
+import { RecountUnreadProvider, useUnreadCount } from './ui/unread-count.tsx';
 
 const pages = {
   documents: { label: 'Documents', Page: DocumentsPage, admin: false },
@@ -39,33 +40,11 @@ function useHashPage(): PageName {
   return page;
 }
 
-/** Polls the unread count; a minute is fresh enough for a badge and cheap for the service. */
-function useUnreadCount(refreshKey: string): number {
-  const api = useApi();
-  const [count, setCount] = useState(0);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: refreshKey re-counts when the page changes (after reading).
-  useEffect(() => {
-    let live = true;
-    const load = () =>
-      api.notifications
-        .list(true)
-        .then((page) => live && setCount(page.items.length))
-        .catch(() => undefined);
-    load();
-    const timer = setInterval(load, 60_000);
-    return () => {
-      live = false;
-      clearInterval(timer);
-    };
-  }, [api, refreshKey]);
-  return count;
-}
-
 function SignedIn() {
   const api = useApi();
   const session = useSession();
   const page = useHashPage();
-  const unread = useUnreadCount(page);
+  const [unread, recountUnread] = useUnreadCount(page);
   const isAdmin = session?.roles.includes('admin') ?? false;
   const { Page } = pages[page].admin && !isAdmin ? pages.documents : pages[page];
   return (
@@ -98,7 +77,9 @@ function SignedIn() {
         </button>
       </header>
       <main id="main" tabIndex={-1}>
-        <Page />
+        <RecountUnreadProvider value={recountUnread}>
+          <Page />
+        </RecountUnreadProvider>
       </main>
     </>
   );

@@ -15,8 +15,12 @@ for pkg in services/kit "$QUIRE_PACKAGE"; do
   if [ ! -d "$live/$pkg/src" ]; then cp -R "$app/$pkg/src" "$live/$pkg/"; fi
   if [ -d "$app/$pkg/migrations" ] && [ ! -d "$live/$pkg/migrations" ]; then cp -R "$app/$pkg/migrations" "$live/$pkg/"; fi
 done
-# Bare imports (express, pg, ...) resolve from the image's production node_modules.
+# Bare imports (express, pg, ...) resolve from the image's production node_modules: the package's
+# own first (a version that differs from the hoisted one lives there), then the root's.
 ln -sfn "$app/node_modules" "$live/node_modules"
+for pkg in services/kit "$QUIRE_PACKAGE"; do
+  if [ -d "$app/$pkg/node_modules" ]; then ln -sfn "$app/$pkg/node_modules" "$live/$pkg/node_modules"; fi
+done
 
 cd "$live/$QUIRE_PACKAGE"
 exec node --enable-source-maps --experimental-transform-types --disable-warning=ExperimentalWarning \

@@ -1,7 +1,7 @@
 // The delivery scripts' own logic, without Docker, Tilt or a cluster.
 
 import { describe, expect, it } from 'vitest';
-import { inContext, parseDockerfile } from '../dockerfile-stages.js';
+import { inContext, parseDockerfile } from '../dockerfile-replay.js';
 import { toJsonSchema } from '../sync-charts.js';
 import { problemsOf } from '../tiltfile-result.js';
 

@@ -102,7 +102,7 @@ export function AuditPage() {
                 <tr key={e.seq}>
                   <td>{e.seq}</td>
                   <td>{new Date(e.occurredAt).toLocaleString()}</td>
-                  <td>{e.action}</td>
+                  <td className="nowrap">{e.action}</td>
                   <td>{e.actor ?? '—'}</td>
                   <td>{e.subject}</td>
                 </tr>

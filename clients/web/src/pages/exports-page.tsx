@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react';
 import type { ExportView } from '../api/api.ts';
 import { messageOf } from '../api/problem.ts';
-import { useApi } from '../ui/api-context.tsx';
+import { useApi, useSession } from '../ui/api-context.tsx';
 import { EmptyState } from '../ui/page-state.tsx';
 import { usePageHeading } from '../ui/use-page-title.ts';
 
@@ -19,16 +19,21 @@ const statusText: Record<ExportView['status'], string> = {
   expired: 'The download link expired; request a new export',
 };
 
-// Kept outside the component so leaving the page and coming back still shows them.
-let remembered: ExportView[] = [];
+// Kept outside the component so leaving the page and coming back still shows them, but only to the
+// account that asked: the next person to log in in the same window must not get the previous one's
+// download links, which need no credentials.
+let remembered: { accountId: string; exports: ExportView[] } | undefined;
 
 export function ExportsPage() {
   const api = useApi();
+  const accountId = useSession()?.accountId ?? '';
   const heading = usePageHeading('Exports');
-  const [exports, setExports] = useState<ExportView[]>(remembered);
+  const [exports, setExports] = useState<ExportView[]>(() =>
+    remembered?.accountId === accountId ? remembered.exports : [],
+  );
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
-  remembered = exports;
+  remembered = { accountId, exports };
 
   const running = exports.filter((e) => e.status === 'requested').map((e) => e.id);
   const runningKey = running.join(',');

@@ -4,10 +4,12 @@ import type { NotificationPage } from '../api/api.ts';
 import { messageOf } from '../api/problem.ts';
 import { useApi } from '../ui/api-context.tsx';
 import { EmptyState, ErrorState, Loading } from '../ui/page-state.tsx';
+import { useRecountUnread } from '../ui/unread-count.tsx';
 import { usePageHeading } from '../ui/use-page-title.ts';
 
 export function NotificationsPage() {
   const api = useApi();
+  const recountUnread = useRecountUnread();
   const heading = usePageHeading('Notifications');
   const [page, setPage] = useState<NotificationPage>();
   const [error, setError] = useState<string>();
@@ -18,11 +20,14 @@ export function NotificationsPage() {
       const loaded = await api.notifications.list();
       setPage(loaded);
       // Opening the list is reading it; the "New" labels stay until the page is left.
-      await Promise.all(loaded.items.filter((n) => !n.readAt).map((n) => api.notifications.markRead(n.id)));
+      const unread = loaded.items.filter((n) => !n.readAt);
+      await Promise.all(unread.map((n) => api.notifications.markRead(n.id)));
+      // The bar's count, taken as this page opened, still has them.
+      if (unread.length > 0) recountUnread();
     } catch (e) {
       setError(messageOf(e));
     }
-  }, [api]);
+  }, [api, recountUnread]);
   useEffect(() => {
     void load();
   }, [load]);

@@ -15,12 +15,18 @@ export type FakeApi = {
 
 export const me = '00000000-0000-4000-8000-000000000001';
 
-/** Renders `ui` with the fake API; `signedIn` starts a session for `me` first. */
-export function renderWithApi(ui: ReactElement, api: FakeApi, signedIn = true) {
+/** Renders `ui` with the fake API; `signedIn` starts a session for `me` (or that account) first. */
+export function renderWithApi(ui: ReactElement, api: FakeApi, signedIn: boolean | string = true) {
   const session = new SessionStore();
   if (signedIn) {
     session.set(
-      { accountId: me, accessToken: 'h.e30.s', refreshToken: 'r', tokenType: 'Bearer', expiresIn: 900 },
+      {
+        accountId: signedIn === true ? me : signedIn,
+        accessToken: 'h.e30.s',
+        refreshToken: 'r',
+        tokenType: 'Bearer',
+        expiresIn: 900,
+      },
       'me@example.com',
     );
   }

@@ -81,7 +81,7 @@ VERSION ?= dev
 PUSH ?= false
 
 .PHONY: images
-images: ## Build the operator and service images with Docker (IMAGE_REGISTRY, VERSION; PUSH=true pushes)
+images: ## Build the operator, service and web app images with Docker (IMAGE_REGISTRY, VERSION; PUSH=true pushes)
 	IMAGE_REGISTRY=$(IMAGE_REGISTRY) VERSION=$(VERSION) PUSH=$(PUSH) dev/delivery/images.sh
 
 .PHONY: kind-up

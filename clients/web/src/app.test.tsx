@@ -1,5 +1,5 @@
 import { act, cleanup, render, screen } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Api, NotificationPage } from './api/api.ts';
 import { SessionStore } from './api/session.ts';
 import { App } from './app.tsx';
@@ -31,12 +31,23 @@ function notificationsOf(items: Item[]) {
 function renderApp(notifications: Partial<Api['notifications']>) {
   const session = new SessionStore();
   session.set(
-    { accountId: 'me', accessToken: 'h.e30.s', refreshToken: 'r', tokenType: 'Bearer', expiresIn: 900 },
+    { accountId: 'me', accessToken: 'h.e30.s', tokenType: 'Bearer', expiresIn: 900 },
     'me@example.com',
   );
-  // The pages these tests open call only the notifications; any other call fails loudly.
-  return render(<App api={{ notifications } as Api} session={session} />);
+  // The pages these tests open call only the notifications and the (empty) list of exports; any
+  // other call fails loudly.
+  const exports = { list: async () => ({ items: [] }) };
+  return render(<App api={{ notifications, exports } as unknown as Api} session={session} />);
 }
+
+/** The session an API resumes from Auth's refresh cookie, as `createApi` does on a 200. */
+const resumedBy = (session: SessionStore, answer: Promise<boolean>) => async () => {
+  const on = await answer;
+  if (on) {
+    session.set({ accountId: 'me', accessToken: 'h.e30.s', tokenType: 'Bearer', expiresIn: 900 });
+  }
+  return on;
+};
 
 const badge = () => screen.queryByRole('status', { name: /unread/ });
 
@@ -76,9 +87,49 @@ describe('the unread count in the navigation bar', () => {
   });
 
   it('shows how many are unread on the other pages', async () => {
-    // The exports page calls nothing until asked.
     window.location.hash = '#/exports';
     renderApp(notificationsOf([shared()]));
     expect((await screen.findByRole('status', { name: '1 unread' })).textContent).toBe('1');
+  });
+});
+
+describe('starting the app after a reload', () => {
+  it('when the start-up refresh restores the session, it shows the loading state, then the app', async () => {
+    window.location.hash = '#/exports';
+    const session = new SessionStore();
+    let answer: (on: boolean) => void = () => undefined;
+    const resumeSession = vi.fn(
+      resumedBy(
+        session,
+        new Promise<boolean>((resolve) => {
+          answer = resolve;
+        }),
+      ),
+    );
+    const api = {
+      resumeSession,
+      notifications: notificationsOf([]),
+      exports: { list: async () => ({ items: [] }) },
+    };
+    render(<App api={api as unknown as Api} session={session} />);
+    expect(screen.getByRole('status').textContent).toContain('Signing you in');
+    expect(screen.queryByRole('heading', { name: 'Log in' })).toBeNull();
+    await act(async () => answer(true));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Exports' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Log out' })).toBeTruthy();
+    expect(resumeSession).toHaveBeenCalledTimes(1);
+  });
+
+  it('when the start-up refresh answers 401 (the session is over), it shows the log-in page', async () => {
+    const session = new SessionStore();
+    // createApi's resumeSession answers false on a 401, having cleared the session.
+    render(
+      <App
+        api={{ resumeSession: resumedBy(session, Promise.resolve(false)) } as unknown as Api}
+        session={session}
+      />,
+    );
+    expect(await screen.findByRole('heading', { name: 'Log in' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Log out' })).toBeNull();
   });
 });

@@ -1,6 +1,8 @@
 /**
  * The shell: signed out it shows sign-in; signed in, a navigation bar (with the unread count) and
- * the page named by the URL's hash, so links and the back button work in a static build.
+ * the page named by the URL's hash, so links and the back button work in a static build. At start it
+ * first tries to resume the session a reload left (Auth's refresh cookie), showing the loading state
+ * meanwhile rather than flashing the sign-in page.
  */
 import { useEffect, useState } from 'react';
 import type { Api } from './api/api.ts';
@@ -13,6 +15,7 @@ import { NotificationsPage } from './pages/notifications-page.tsx';
 import { ProfilePage } from './pages/profile-page.tsx';
 import { SearchPage } from './pages/search-page.tsx';
 import { ApiContext, useApi, useSession } from './ui/api-context.tsx';
+import { Loading } from './ui/page-state.tsx';
 import { RecountUnreadProvider, useUnreadCount } from './ui/unread-count.tsx';
 
 const pages = {
@@ -85,15 +88,33 @@ function SignedIn() {
   );
 }
 
-function Shell() {
-  return useSession() ? <SignedIn /> : <AuthPage />;
+function Shell({ resuming }: { resuming: boolean }) {
+  const session = useSession();
+  if (session) return <SignedIn />;
+  return resuming ? (
+    <main id="main" className="auth">
+      <Loading label="Signing you in" />
+    </main>
+  ) : (
+    <AuthPage />
+  );
 }
 
-/** The whole app over an API and its session. */
+/** The whole app over an API and its session; without a session yet, it first tries to resume one. */
 export function App({ api, session }: { api: Api; session: SessionStore }) {
+  const [resuming, setResuming] = useState(() => !session.current);
+  useEffect(() => {
+    if (!resuming) return;
+    let live = true;
+    // StrictMode runs this twice; the API shares the one refresh in flight, so one request is sent.
+    void api.resumeSession().finally(() => live && setResuming(false));
+    return () => {
+      live = false;
+    };
+  }, [api, resuming]);
   return (
     <ApiContext.Provider value={{ api, session }}>
-      <Shell />
+      <Shell resuming={resuming} />
     </ApiContext.Provider>
   );
 }

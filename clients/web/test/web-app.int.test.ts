@@ -99,6 +99,10 @@ describe('the web app, through the gateway, against the real services', () => {
     await signUp(ada, gateway.url, adaEmail);
     await ada.getByText('No documents yet').waitFor();
     await shot(ada, '02-documents-empty');
+    // A reload keeps her signed in: the page resumes the session from Auth's httpOnly cookie.
+    await ada.reload();
+    await ada.getByText('No documents yet').waitFor();
+    expect(await ada.getByRole('heading', { name: 'Log in' }).count()).toBe(0);
 
     // Upload through the file chooser the drop zone labels.
     await ada.getByLabel('Drop a file here, or choose one').setInputFiles({
@@ -129,17 +133,26 @@ describe('the web app, through the gateway, against the real services', () => {
     await shot(ada, '04-search');
   });
 
-  it('lets the owner share it with a second person, who then sees it among their documents', async () => {
+  it('lets the owner share it by email with a second person, who then sees it among their documents', async () => {
     await signUp(bob, gateway.url, bobEmail);
     bobId = await ownUserId(bob);
     expect(bobId).toMatch(/^[0-9a-f-]{36}$/);
-    await shot(bob, '05-profile-phone');
 
+    // Until Bob saves a profile, nobody can find him by his email.
     await open(ada, 'Documents');
     await ada.getByRole('button', { name: 'Share notes.txt' }).click();
-    await ada.getByLabel('User ID to share with (read access)').fill(bobId);
+    const shareWith = ada.getByLabel('Email or user ID to share with (read access)');
+    await shareWith.fill(bobEmail);
     await ada.getByRole('button', { name: 'Share', exact: true }).click();
-    await ada.getByText(`Shared with ${bobId}`).waitFor();
+    await ada.getByText(`No user has the email ${bobEmail}.`, { exact: false }).waitFor();
+
+    await bob.getByLabel('Display name').fill('Bob');
+    await bob.getByRole('button', { name: 'Create profile' }).click();
+    await bob.getByText('Saved', { exact: true }).waitFor();
+    await shot(bob, '05-profile-phone');
+
+    await ada.getByRole('button', { name: 'Share', exact: true }).click();
+    await ada.getByText(`Shared with Bob (${bobEmail})`).waitFor();
 
     await open(bob, 'Documents');
     await bob.getByRole('button', { name: 'Download notes.txt' }).waitFor();
@@ -201,6 +214,9 @@ describe('the web app, through the gateway, against the real services', () => {
 
   it("shows the next person in the same window nothing of the previous one's exports", async () => {
     await logOut(ada);
+    // Logging out ended the cookie's session too: a reload does not sign her back in.
+    await ada.reload();
+    await ada.getByRole('heading', { name: 'Log in' }).waitFor();
     // Bob, on Ada's computer after her.
     await logIn(ada, bobEmail);
     await open(ada, 'Exports');

@@ -1,7 +1,9 @@
 /**
  * The web app's one door to the services: typed calls through the gateway (same origin, relative
  * URLs) built with openapi-fetch on the generated `*.gen.ts` types, so a changed endpoint breaks
- * `tsc` here. Every authenticated call refreshes the session once when the access token expired.
+ * `tsc` here. Auth keeps the refresh token in its httpOnly cookie (asked for with the delivery
+ * header on every auth call), so the page never holds it; every authenticated call refreshes the
+ * session once when the access token expired, and `resumeSession` does so at start-up.
  */
 import createClient, { type Client } from 'openapi-fetch';
 import type * as audit from './audit.gen.ts';
@@ -18,6 +20,7 @@ export type { DocumentView } from './upload.ts';
 export type DocumentPage = document.components['schemas']['DocumentPage'];
 export type DocumentQuery = NonNullable<document.operations['listDocuments']['parameters']['query']>;
 export type ExportView = document.components['schemas']['Export'];
+export type ExportQuery = NonNullable<document.operations['listExports']['parameters']['query']>;
 export type SearchPage = search.components['schemas']['SearchPage'];
 export type SearchQuery = NonNullable<search.operations['searchDocuments']['parameters']['query']>;
 export type NotificationPage = notification.components['schemas']['NotificationPage'];
@@ -34,6 +37,9 @@ async function unwrap<T>(answer: Promise<Answer<T>>): Promise<{ data: T; respons
   if (!response.ok) throw new ApiError(response.status, (error ?? {}) as ApiError['problem']);
   return { data: data as T, response };
 }
+
+/** Asks Auth to keep the refresh token in its httpOnly cookie, and to read it from there. */
+const cookieDelivery = { header: { 'quire-refresh-token-delivery': 'cookie' } } as const;
 
 /** Builds the API over a session; `baseUrl` is empty in the browser (same origin). */
 export function createApi(session: SessionStore, baseUrl = '') {
@@ -57,12 +63,13 @@ export function createApi(session: SessionStore, baseUrl = '') {
   const log = client<audit.paths>();
 
   let refreshing: Promise<boolean> | undefined;
-  /** Renews the tokens with the single-use refresh token; concurrent callers share one refresh. */
+  /**
+   * Renews the tokens with the refresh cookie (single use; Auth sets the next one); concurrent
+   * callers share one refresh. False, with the session cleared, when the session is over.
+   */
   const refresh = (): Promise<boolean> => {
-    const refreshToken = session.current?.refreshToken;
-    if (!refreshToken) return Promise.resolve(false);
     refreshing ??= authClient
-      .POST('/v1/auth/refresh', { body: { refreshToken } })
+      .POST('/v1/auth/refresh', { params: cookieDelivery, body: {} })
       .then(({ data }) => {
         if (data) session.set(data);
         else session.clear();
@@ -86,20 +93,28 @@ export function createApi(session: SessionStore, baseUrl = '') {
 
   return {
     async signUp(email: string, password: string) {
+      const body = { email, password };
       session.set(
-        (await unwrap(authClient.POST('/v1/auth/signup', { body: { email, password } }))).data,
+        (await unwrap(authClient.POST('/v1/auth/signup', { params: cookieDelivery, body }))).data,
         email,
       );
     },
     async logIn(email: string, password: string) {
+      const body = { email, password };
       session.set(
-        (await unwrap(authClient.POST('/v1/auth/login', { body: { email, password } }))).data,
+        (await unwrap(authClient.POST('/v1/auth/login', { params: cookieDelivery, body }))).data,
         email,
       );
     },
+    /**
+     * Picks up the session a reload left behind, from the refresh cookie alone: true when it is
+     * still on. Any failure (over, or Auth unreachable) leaves the person signed out, to log in again.
+     */
+    resumeSession: (): Promise<boolean> => refresh().catch(() => false),
     async logOut() {
-      // The session ends here even when the server is unreachable: the tokens are forgotten.
-      await authClient.POST('/v1/auth/logout').catch(() => undefined);
+      // Without a bearer token (it expired) Auth still ends the cookie's session, and clears the
+      // cookie. The session ends here even when the server is unreachable: the tokens are forgotten.
+      await authClient.POST('/v1/auth/logout', { params: cookieDelivery }).catch(() => undefined);
       session.clear();
     },
     documents: {
@@ -144,6 +159,9 @@ export function createApi(session: SessionStore, baseUrl = '') {
       remove: async (id: string) => {
         await authed(() => docs.DELETE('/v1/documents/{id}', { params: { path: { id } } }));
       },
+      /** Undoes a delete while the content is still kept: 404 once it is too late, 409 if not deleted. */
+      restore: async (id: string) =>
+        (await authed(() => docs.POST('/v1/documents/{id}/restore', { params: { path: { id } } }))).data,
     },
     search: async (query: SearchQuery) =>
       (await authed(() => finder.GET('/v1/search', { params: { query } }))).data,
@@ -156,6 +174,9 @@ export function createApi(session: SessionStore, baseUrl = '') {
         ).data,
       get: async (id: string) =>
         (await authed(() => docs.GET('/v1/exports/{id}', { params: { path: { id } } }))).data,
+      /** The person's exports, newest first, a page at a time. */
+      list: async (query: ExportQuery) =>
+        (await authed(() => docs.GET('/v1/exports', { params: { query } }))).data,
     },
     notifications: {
       list: async (unread?: boolean) =>
@@ -169,6 +190,9 @@ export function createApi(session: SessionStore, baseUrl = '') {
       },
     },
     profile: {
+      /** Who has this email, to share with them; a 404 when nobody with it has saved a profile. */
+      findByEmail: async (email: string) =>
+        (await authed(() => users.GET('/v1/users/lookup', { params: { query: { email } } }))).data,
       /** The profile and its ETag, or undefined when the account has none yet. */
       get: async (id: string): Promise<{ profile: Profile; etag: string } | undefined> => {
         try {

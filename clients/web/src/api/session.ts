@@ -1,8 +1,9 @@
 /**
- * The signed-in session, kept in memory only: the access token and the single-use refresh token are
- * never written to localStorage or a readable cookie, so a script injected into the page cannot
- * steal a long-lived credential from storage. A reload therefore asks for a new login (the Auth
- * service takes the refresh token in the body; it sets no httpOnly cookie).
+ * The signed-in session, in memory only: the short-lived access token is never written to
+ * localStorage or a readable cookie, and the long-lived refresh token never reaches the page at all
+ * (Auth keeps it in an httpOnly cookie), so a script injected into the page finds no credential in
+ * storage. A reload loses this memory; the app then asks Auth for new tokens with the cookie, which
+ * keeps the person signed in (the email typed at login is not known again until the next login).
  */
 import type { components } from './auth.gen.ts';
 
@@ -13,8 +14,6 @@ export interface SessionState {
   /** As typed at login; the token does not carry it. */
   email: string;
   accessToken: string;
-  /** Absent when Auth keeps it in its httpOnly cookie instead. */
-  refreshToken?: string;
   roles: string[];
 }
 
@@ -40,13 +39,12 @@ export class SessionStore {
     return this.state;
   }
 
-  /** Starts (or renews) the session from a token answer. */
+  /** Starts (or renews) the session from a token answer; a refresh token in it is not kept. */
   set(tokens: Tokens, email = this.state?.email ?? ''): void {
     this.state = {
       accountId: tokens.accountId,
       email,
       accessToken: tokens.accessToken,
-      ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
       roles: rolesOf(tokens.accessToken),
     };
     this.emit();

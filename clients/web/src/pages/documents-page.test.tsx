@@ -2,6 +2,7 @@ import { act, fireEvent, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { DocumentView } from '../api/api.ts';
+import { ApiError } from '../api/problem.ts';
 import { me, renderWithApi } from '../testing/render-with-api.tsx';
 import { DocumentsPage, undoWindowMs } from './documents-page.tsx';
 
@@ -83,22 +84,65 @@ describe('the documents page', () => {
     expect(items[0]?.textContent).toContain('notes.txt');
   });
 
-  it('deletes only when the undo window closes, and Undo brings the document back', async () => {
+  it('deletes at once, and Undo restores the document through the service', async () => {
+    const remove = vi.fn(async () => undefined);
+    const restore = vi.fn(async () => doc(1, { version: 2 }));
+    renderWithApi(<DocumentsPage />, {
+      documents: { list: async () => ({ items: [doc(1), doc(2)] }), remove, restore },
+    });
+    await userEvent.click(await screen.findByRole('button', { name: 'Delete Report 1' }));
+    expect(remove).toHaveBeenCalledWith(doc(1).id);
+    expect(screen.queryByText('Report 1')).toBeNull();
+    await userEvent.click(await screen.findByRole('button', { name: 'Undo' }));
+    expect(restore).toHaveBeenCalledWith(doc(1).id);
+    expect(await screen.findByText('Report 1')).toBeTruthy();
+    expect(screen.getByText(/version 2/)).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Undo' })).toBeNull();
+  });
+
+  it('when Undo comes too late for the service, it says so and the document stays gone', async () => {
+    const restore = vi.fn(async () => {
+      throw new ApiError(404, {
+        detail:
+          'The document was deleted and its content has since been removed: it is too late to restore it',
+      });
+    });
+    renderWithApi(<DocumentsPage />, {
+      documents: { list: async () => ({ items: [doc(1), doc(2)] }), remove: async () => undefined, restore },
+    });
+    await userEvent.click(await screen.findByRole('button', { name: 'Delete Report 1' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Undo' }));
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      '“Report 1” could not be brought back: The document was deleted and its content has since been removed: it is too late to restore it',
+    );
+    expect(screen.queryByText('Report 1')).toBeNull();
+    expect(screen.getByText('Report 2')).toBeTruthy();
+  });
+
+  it('when the delete fails, the document comes back with the reason', async () => {
+    const remove = vi.fn(async () => {
+      throw new ApiError(403, { detail: 'Only the owner may delete this document' });
+    });
+    renderWithApi(<DocumentsPage />, { documents: { list: async () => ({ items: [doc(1)] }), remove } });
+    await userEvent.click(await screen.findByRole('button', { name: 'Delete Report 1' }));
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      '“Report 1” was not deleted: Only the owner may delete this document',
+    );
+    expect(screen.getByText('Report 1')).toBeTruthy();
+  });
+
+  it('offers Undo only for a while after the delete', async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
     try {
-      const remove = vi.fn(async () => undefined);
       renderWithApi(<DocumentsPage />, {
-        documents: { list: async () => ({ items: [doc(1), doc(2)] }), remove },
+        documents: { list: async () => ({ items: [doc(1), doc(2)] }), remove: async () => undefined },
       });
       await screen.findByText('Report 1');
       fireEvent.click(screen.getByRole('button', { name: 'Delete Report 1' }));
-      expect(screen.queryByText('Report 1')).toBeNull();
-      fireEvent.click(screen.getByRole('button', { name: 'Undo' }));
-      expect(screen.getByText('Report 1')).toBeTruthy();
-      fireEvent.click(screen.getByRole('button', { name: 'Delete Report 2' }));
+      await screen.findByRole('button', { name: 'Undo' });
       await act(async () => vi.advanceTimersByTime(undoWindowMs));
-      expect(remove).toHaveBeenCalledTimes(1);
-      expect(remove).toHaveBeenCalledWith(doc(2).id);
+      expect(screen.queryByRole('button', { name: 'Undo' })).toBeNull();
+      expect(screen.queryByText('Report 1')).toBeNull();
     } finally {
       vi.useRealTimers();
     }
@@ -115,11 +159,57 @@ describe('the documents page', () => {
 
   it('shares a document with the user ID typed into the share form', async () => {
     const share = vi.fn(async () => doc(1, { shares: [{ userId: 'bob', permission: 'read' as const }] }));
-    renderWithApi(<DocumentsPage />, { documents: { list: async () => ({ items: [doc(1)] }), share } });
+    const findByEmail = vi.fn();
+    renderWithApi(<DocumentsPage />, {
+      documents: { list: async () => ({ items: [doc(1)] }), share },
+      profile: { findByEmail },
+    });
     await userEvent.click(await screen.findByRole('button', { name: 'Share Report 1' }));
-    await userEvent.type(screen.getByLabelText('User ID to share with (read access)'), 'bob');
+    await userEvent.type(screen.getByLabelText('Email or user ID to share with (read access)'), 'bob');
     await userEvent.click(screen.getByRole('button', { name: 'Share' }));
     expect(share).toHaveBeenCalledWith(doc(1).id, 'bob', 'read');
+    expect(findByEmail).not.toHaveBeenCalled();
     expect(await screen.findByText('Shared with bob')).toBeTruthy();
+  });
+
+  it('shares with the person an email belongs to, as the User service finds them', async () => {
+    const bob = '00000000-0000-4000-8000-000000000002';
+    const findByEmail = vi.fn(async () => ({ id: bob, displayName: 'Bob' }));
+    const share = vi.fn(async () => doc(1, { shares: [{ userId: bob, permission: 'read' as const }] }));
+    renderWithApi(<DocumentsPage />, {
+      documents: { list: async () => ({ items: [doc(1)] }), share },
+      profile: { findByEmail },
+    });
+    await userEvent.click(await screen.findByRole('button', { name: 'Share Report 1' }));
+    await userEvent.type(
+      screen.getByLabelText('Email or user ID to share with (read access)'),
+      ' bob@example.com ',
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Share' }));
+    expect(findByEmail).toHaveBeenCalledWith('bob@example.com');
+    expect(share).toHaveBeenCalledWith(doc(1).id, bob, 'read');
+    expect(await screen.findByText('Shared with Bob (bob@example.com)')).toBeTruthy();
+  });
+
+  it('when nobody with the email has saved a profile, the form says so and how to share anyway', async () => {
+    const findByEmail = vi.fn(async () => {
+      throw new ApiError(404, { detail: 'No user has this email' });
+    });
+    const share = vi.fn();
+    renderWithApi(<DocumentsPage />, {
+      documents: { list: async () => ({ items: [doc(1)] }), share },
+      profile: { findByEmail },
+    });
+    await userEvent.click(await screen.findByRole('button', { name: 'Share Report 1' }));
+    const field = screen.getByLabelText('Email or user ID to share with (read access)');
+    await userEvent.type(field, 'nobody@example.com');
+    await userEvent.click(screen.getByRole('button', { name: 'Share' }));
+    const error = await screen.findByRole('alert');
+    expect(error.textContent).toBe(
+      'No user has the email nobody@example.com. They may need to save their profile first, or share with their user ID instead.',
+    );
+    expect(field.getAttribute('aria-invalid')).toBe('true');
+    expect(field.getAttribute('aria-describedby')).toContain(error.id);
+    expect(share).not.toHaveBeenCalled();
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The documents the user can read, a page at a time, filtered by tag and type; upload, and delete
- * with undo: the delete is only sent when the undo window closes, because the Document API has no
- * restore call (its soft delete keeps content for retention, not for the user to take back).
+ * with undo: the delete is sent at once, and Undo asks the Document service to restore it (which it
+ * can while the content is kept), so closing the tab never leaves a delete half done.
  */
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import type { DocumentPage, DocumentQuery, DocumentView } from '../api/api.ts';
@@ -12,7 +12,7 @@ import { usePageHeading } from '../ui/use-page-title.ts';
 import { DocumentRow } from './documents/document-row.tsx';
 import { parseTags, UploadForm } from './documents/upload-form.tsx';
 
-/** How long a deleted document can be brought back before the delete is sent. */
+/** How long the Undo of a delete is offered. */
 export const undoWindowMs = 6_000;
 const pageSize = 20;
 
@@ -24,9 +24,12 @@ export function DocumentsPage() {
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const [page, setPage] = useState<DocumentPage>();
   const [error, setError] = useState<string>();
-  const [pending, setPending] = useState<DocumentView>();
+  // The last delete, hidden from the list, while its Undo is offered; `deleted` once the service said so.
+  const [pending, setPending] = useState<{ doc: DocumentView; deleted: boolean }>();
+  const [actionError, setActionError] = useState<string>();
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const cursor = cursors[cursors.length - 1];
+  useEffect(() => () => clearTimeout(timer.current), []);
 
   const load = useCallback(async () => {
     setError(undefined);
@@ -47,22 +50,37 @@ export function DocumentsPage() {
 
   const replace = (doc: DocumentView) =>
     setPage((p) => p && { ...p, items: p.items.map((d) => (d.id === doc.id ? doc : d)) });
-  const remove = (doc: DocumentView) => {
-    // A second delete sends the first at once: only one can be undone at a time.
-    if (timer.current) clearTimeout(timer.current);
-    if (pending) void api.documents.remove(pending.id).catch((e) => setError(messageOf(e)));
-    setPending(doc);
+  const drop = (id: string) => setPage((p) => p && { ...p, items: p.items.filter((d) => d.id !== id) });
+  const remove = async (doc: DocumentView) => {
+    // Only the last delete can be undone: an earlier one leaves the list for good.
+    clearTimeout(timer.current);
+    if (pending?.deleted) drop(pending.doc.id);
+    setActionError(undefined);
+    setPending({ doc, deleted: false });
+    try {
+      await api.documents.remove(doc.id);
+    } catch (e) {
+      setPending((p) => (p?.doc.id === doc.id ? undefined : p));
+      setActionError(`“${doc.title}” was not deleted: ${messageOf(e)}`);
+      return;
+    }
+    setPending((p) => (p?.doc.id === doc.id ? { doc, deleted: true } : p));
     timer.current = setTimeout(() => {
-      setPending(undefined);
-      api.documents.remove(doc.id).catch((e) => {
-        setError(messageOf(e));
-        void load();
-      });
+      setPending((p) => (p?.doc.id === doc.id ? undefined : p));
+      drop(doc.id);
     }, undoWindowMs);
   };
-  const undo = () => {
+  const undo = async () => {
+    if (!pending?.deleted) return;
+    const { doc } = pending;
     clearTimeout(timer.current);
     setPending(undefined);
+    try {
+      replace(await api.documents.restore(doc.id));
+    } catch (e) {
+      drop(doc.id);
+      setActionError(`“${doc.title}” could not be brought back: ${messageOf(e)}`);
+    }
   };
   const applyFilters = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -71,7 +89,7 @@ export function DocumentsPage() {
     setFilters({ tags: String(data.get('tags') ?? ''), contentType: String(data.get('contentType') ?? '') });
   };
 
-  const items = page?.items.filter((d) => d.id !== pending?.id) ?? [];
+  const items = page?.items.filter((d) => d.id !== pending?.doc.id) ?? [];
   return (
     <>
       <h1 ref={heading} tabIndex={-1}>
@@ -95,13 +113,16 @@ export function DocumentsPage() {
       <div className="toast-slot" aria-live="polite">
         {pending && (
           <div className="toast">
-            Deleted “{pending.title}”.{' '}
-            <button type="button" onClick={undo}>
+            {pending.deleted ? 'Deleted' : 'Deleting'} “{pending.doc.title}”.{' '}
+            <button type="button" onClick={() => void undo()} disabled={!pending.deleted}>
               Undo
             </button>
           </div>
         )}
       </div>
+      <p className="form-error" role={actionError ? 'alert' : undefined}>
+        {actionError ?? ''}
+      </p>
       {error ? (
         <ErrorState message={error} onRetry={() => void load()} />
       ) : !page ? (
@@ -118,7 +139,7 @@ export function DocumentsPage() {
               doc={doc}
               isOwner={doc.ownerId === session?.accountId}
               onChanged={replace}
-              onDelete={remove}
+              onDelete={(d) => void remove(d)}
             />
           ))}
         </ul>

@@ -1,16 +1,18 @@
 /**
- * Exports: request an archive of your documents, watch it until the Export service reports, then
- * download it. The API has no list of exports, so the page remembers the ones requested here.
+ * Exports: the person's exports as the Export service lists them (newest first, a page at a time),
+ * a button to request another, and the ones still being prepared checked until they finish, so the
+ * download appears by itself.
  */
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { ExportView } from '../api/api.ts';
 import { messageOf } from '../api/problem.ts';
-import { useApi, useSession } from '../ui/api-context.tsx';
-import { EmptyState } from '../ui/page-state.tsx';
+import { useApi } from '../ui/api-context.tsx';
+import { EmptyState, ErrorState, Loading } from '../ui/page-state.tsx';
 import { usePageHeading } from '../ui/use-page-title.ts';
 
 /** How often a running export is checked. */
 export const exportPollMs = 2_000;
+const pageSize = 20;
 
 const statusText: Record<ExportView['status'], string> = {
   requested: 'Being prepared…',
@@ -19,23 +21,42 @@ const statusText: Record<ExportView['status'], string> = {
   expired: 'The download link expired; request a new export',
 };
 
-// Kept outside the component so leaving the page and coming back still shows them, but only to the
-// account that asked: the next person to log in in the same window must not get the previous one's
-// download links, which need no credentials.
-let remembered: { accountId: string; exports: ExportView[] } | undefined;
-
 export function ExportsPage() {
   const api = useApi();
-  const accountId = useSession()?.accountId ?? '';
   const heading = usePageHeading('Exports');
-  const [exports, setExports] = useState<ExportView[]>(() =>
-    remembered?.accountId === accountId ? remembered.exports : [],
-  );
+  // Undefined until the first page is in.
+  const [exports, setExports] = useState<ExportView[]>();
+  const [nextCursor, setNextCursor] = useState<string>();
+  const [loadError, setLoadError] = useState<string>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
-  remembered = { accountId, exports };
 
-  const running = exports.filter((e) => e.status === 'requested').map((e) => e.id);
+  /** Loads the first page, or the one after `cursor` appended to what is shown. */
+  const load = useCallback(
+    async (cursor?: string) => {
+      setLoadError(undefined);
+      setError(undefined);
+      try {
+        const page = await api.exports.list(cursor ? { limit: pageSize, cursor } : { limit: pageSize });
+        setExports((shown) => {
+          if (!cursor) return page.items;
+          // One requested since the first page came in may be listed again; it is shown once.
+          const known = new Set(shown?.map((e) => e.id));
+          return [...(shown ?? []), ...page.items.filter((e) => !known.has(e.id))];
+        });
+        setNextCursor(page.nextCursor);
+      } catch (e) {
+        if (cursor) setError(messageOf(e));
+        else setLoadError(messageOf(e));
+      }
+    },
+    [api],
+  );
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const running = (exports ?? []).filter((e) => e.status === 'requested').map((e) => e.id);
   const runningKey = running.join(',');
   useEffect(() => {
     if (!runningKey) return;
@@ -43,7 +64,7 @@ export function ExportsPage() {
       for (const id of runningKey.split(',')) {
         try {
           const latest = await api.exports.get(id);
-          setExports((all) => all.map((e) => (e.id === id ? latest : e)));
+          setExports((all) => all?.map((e) => (e.id === id ? latest : e)));
         } catch (e) {
           setError(messageOf(e));
         }
@@ -57,7 +78,7 @@ export function ExportsPage() {
     setError(undefined);
     try {
       const created = await api.exports.request();
-      setExports((all) => [created, ...all]);
+      setExports((all) => [created, ...(all ?? []).filter((e) => e.id !== created.id)]);
     } catch (e) {
       setError(messageOf(e));
     } finally {
@@ -77,7 +98,11 @@ export function ExportsPage() {
       <p className="form-error" role={error ? 'alert' : undefined}>
         {error ?? ''}
       </p>
-      {exports.length === 0 ? (
+      {loadError ? (
+        <ErrorState message={loadError} onRetry={() => void load()} />
+      ) : !exports ? (
+        <Loading label="Loading exports" />
+      ) : exports.length === 0 ? (
         <EmptyState title="No exports yet">
           <p>Request one above; it appears here with its progress.</p>
         </EmptyState>
@@ -101,6 +126,13 @@ export function ExportsPage() {
             </li>
           ))}
         </ul>
+      )}
+      {nextCursor && !loadError && (
+        <nav className="pager" aria-label="Pages">
+          <button type="button" onClick={() => void load(nextCursor)}>
+            Load more
+          </button>
+        </nav>
       )}
     </>
   );

@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { act, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { Profile } from '../api/api.ts';
@@ -61,5 +61,27 @@ describe('the profile page', () => {
     await userEvent.type(await screen.findByLabelText('Locale'), '!!');
     await userEvent.click(screen.getByRole('button', { name: 'Save' }));
     expect((await screen.findByRole('alert')).textContent).toBe('Invalid locale');
+  });
+
+  it('creates the profile with the email typed at login, without asking for it', async () => {
+    const create = vi.fn(async () => ({ profile: profile('Ada'), etag: '"1"' }));
+    renderWithApi(<ProfilePage />, { profile: { get: async () => undefined, create } });
+    await userEvent.type(await screen.findByLabelText('Display name'), 'Ada');
+    expect(screen.queryByLabelText('Email')).toBeNull();
+    await userEvent.click(screen.getByRole('button', { name: 'Create profile' }));
+    expect(create).toHaveBeenCalledWith({ displayName: 'Ada', locale: 'en', email: 'me@example.com' });
+  });
+
+  it('after a reload, when the session no longer knows the email, asks for it to create the profile', async () => {
+    const create = vi.fn(async () => ({ profile: profile('Ada'), etag: '"1"' }));
+    const { session } = renderWithApi(<ProfilePage />, { profile: { get: async () => undefined, create } });
+    // A session resumed from the refresh cookie: the tokens carry no email.
+    act(() =>
+      session.set({ accountId: me, accessToken: 'h.e30.s', tokenType: 'Bearer', expiresIn: 900 }, ''),
+    );
+    await userEvent.type(await screen.findByLabelText('Display name'), 'Ada');
+    await userEvent.type(screen.getByLabelText('Email'), 'ada@example.com');
+    await userEvent.click(screen.getByRole('button', { name: 'Create profile' }));
+    expect(create).toHaveBeenCalledWith({ displayName: 'Ada', locale: 'en', email: 'ada@example.com' });
   });
 });

@@ -17,6 +17,8 @@ export function ProfilePage() {
   const id = session?.accountId ?? '';
   const [loaded, setLoaded] = useState<{ profile?: Profile; etag: string }>();
   const [form, setForm] = useState({ displayName: '', locale: 'en' });
+  // Only asked for when the session does not know it: after a reload, until the next login.
+  const [email, setEmail] = useState('');
   const [loadError, setLoadError] = useState<string>();
   const [error, setError] = useState<unknown>();
   const [conflict, setConflict] = useState<Profile>();
@@ -43,7 +45,7 @@ export function ProfilePage() {
     try {
       const result = loaded?.profile
         ? await api.profile.update(id, loaded.etag, form)
-        : await api.profile.create({ ...form, email: session?.email ?? '' });
+        : await api.profile.create({ ...form, email: session?.email || email.trim() });
       setLoaded(result);
       setConflict(undefined);
       setSaved(true);
@@ -62,14 +64,17 @@ export function ProfilePage() {
   if (loadError) return <ErrorState message={loadError} onRetry={() => void load()} />;
   const fieldError = (f: string) => (error instanceof ApiError ? error.fieldError(f) : undefined);
   const formError =
-    error && !fieldError('displayName') && !fieldError('locale') ? messageOf(error) : undefined;
+    error && !fieldError('displayName') && !fieldError('locale') && !fieldError('email')
+      ? messageOf(error)
+      : undefined;
   return (
     <>
       <h1 ref={heading} tabIndex={-1}>
         Profile
       </h1>
       <p>
-        Your user ID (give it to people who want to share documents with you): <code>{id}</code>
+        Your user ID (give it to people who want to share documents with you; once this profile is saved, they
+        can use your email instead): <code>{id}</code>
       </p>
       {!loaded ? (
         <Loading label="Loading the profile" />
@@ -89,6 +94,17 @@ export function ProfilePage() {
             onChange={(e) => setForm({ ...form, displayName: e.target.value })}
             error={fieldError('displayName')}
           />
+          {!loaded.profile && !session?.email && (
+            <Field
+              label="Email"
+              type="email"
+              autoComplete="email"
+              required
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+              error={fieldError('email')}
+            />
+          )}
           <Field
             label="Locale"
             hint="A language tag such as en, fr or pt-BR"

@@ -23,7 +23,6 @@ export function renderWithApi(ui: ReactElement, api: FakeApi, signedIn: boolean 
       {
         accountId: signedIn === true ? me : signedIn,
         accessToken: 'h.e30.s',
-        refreshToken: 'r',
         tokenType: 'Bearer',
         expiresIn: 900,
       },

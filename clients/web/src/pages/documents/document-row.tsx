@@ -1,8 +1,12 @@
-/** One document in the list: download, upload a new version, share with a user, delete. */
+/**
+ * One document in the list: download, upload a new version, share with a user (by email, which the
+ * User service resolves, or by user ID), delete.
+ */
 import { type FormEvent, useRef, useState } from 'react';
 import type { DocumentView } from '../../api/api.ts';
-import { messageOf } from '../../api/problem.ts';
+import { ApiError, messageOf } from '../../api/problem.ts';
 import { useApi } from '../../ui/api-context.tsx';
+import { Field } from '../../ui/field.tsx';
 import { saveBlob } from '../../ui/save-blob.ts';
 
 const sizeText = (bytes: number) =>
@@ -24,6 +28,7 @@ export function DocumentRow({ doc, isOwner, onChanged, onDelete }: RowProps) {
   const versionInput = useRef<HTMLInputElement>(null);
   const [sharing, setSharing] = useState(false);
   const [shareWith, setShareWith] = useState('');
+  const [shareError, setShareError] = useState<string>();
   const [status, setStatus] = useState('');
   const [progress, setProgress] = useState<number>();
 
@@ -52,9 +57,29 @@ export function DocumentRow({ doc, isOwner, onChanged, onDelete }: RowProps) {
     });
   const share = (event: FormEvent) => {
     event.preventDefault();
+    const to = shareWith.trim();
+    setShareError(undefined);
     void run('Sharing', async () => {
-      onChanged(await api.documents.share(doc.id, shareWith.trim(), 'read'));
-      setStatus(`Shared with ${shareWith.trim()}`);
+      let userId = to;
+      let whom = to;
+      // Anything with an @ is an email: user IDs are UUIDs.
+      if (to.includes('@')) {
+        try {
+          const match = await api.profile.findByEmail(to);
+          userId = match.id;
+          whom = `${match.displayName} (${to})`;
+        } catch (e) {
+          if (!(e instanceof ApiError && e.status === 404)) throw e;
+          // Only people who saved a profile can be found by email; their user ID always works.
+          setShareError(
+            `No user has the email ${to}. They may need to save their profile first, or share with their user ID instead.`,
+          );
+          setStatus('');
+          return;
+        }
+      }
+      onChanged(await api.documents.share(doc.id, userId, 'read'));
+      setStatus(`Shared with ${whom}`);
       setShareWith('');
       setSharing(false);
     });
@@ -113,14 +138,14 @@ export function DocumentRow({ doc, isOwner, onChanged, onDelete }: RowProps) {
       </div>
       {sharing && (
         <form className="share-form" onSubmit={share}>
-          <label htmlFor={`share-${doc.id}`}>User ID to share with (read access)</label>
-          <input
-            id={`share-${doc.id}`}
+          <Field
+            label="Email or user ID to share with (read access)"
             required
-            // biome-ignore lint/a11y/noAutofocus: the field the user just asked to open.
+            // The field the user just asked to open.
             autoFocus
             value={shareWith}
             onChange={(e) => setShareWith(e.target.value)}
+            error={shareError}
           />
           <button type="submit">Share</button>
         </form>

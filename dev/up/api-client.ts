@@ -1,10 +1,11 @@
 /**
- * How the scenario talks to the platform: through the gateway with fetch, as any client would; and,
+ * How the scenario talks to the platform: through the gateway over plain HTTP, as any client would; and,
  * for notification and audit, which the catalogue keeps internal (no HTTPRoute), straight to the
  * service over mTLS with the gateway's certificate, checking the service's DNS name as nginx does.
  */
 import { readFileSync } from 'node:fs';
-import { request } from 'node:https';
+import { type ClientRequest, request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { join } from 'node:path';
 
 export interface ApiResponse<T = unknown> {
@@ -44,32 +45,78 @@ export interface CallOptions {
   expect?: readonly number[];
 }
 
-/** A client of the gateway. */
+/** The request headers and body of a call: JSON, raw bytes or none, with the bearer token. */
+function requestParts(o: CallOptions): { headers: Record<string, string>; body?: Buffer | string } {
+  const headers: Record<string, string> = { accept: 'application/json', ...o.headers };
+  if (o.token) headers.authorization = `Bearer ${o.token}`;
+  if (o.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    return { headers, body: JSON.stringify(o.json) };
+  }
+  if (o.contentType) headers['content-type'] = o.contentType;
+  return o.body === undefined ? { headers } : { headers, body: o.body };
+}
+
+/** Sends one request with `send` (http's or https's `request`) and reads the whole answer. */
+function exchange<T>(
+  send: (options: RequestOptions, callback: (res: IncomingMessage) => void) => ClientRequest,
+  options: RequestOptions,
+  o: CallOptions,
+  what: string,
+): Promise<ApiResponse<T>> {
+  const { headers, body } = requestParts(o);
+  return new Promise((resolve, reject) => {
+    const req = send({ ...options, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const bytes = Buffer.concat(chunks);
+        const status = res.statusCode ?? 0;
+        const ok = o.expect ? o.expect.includes(status) : status >= 200 && status < 300;
+        if (!ok) {
+          reject(new ApiError(status, what, bytes.toString('utf8')));
+          return;
+        }
+        const h = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') h.set(k, v);
+        resolve(parsed<T>(status, h, bytes));
+      });
+    });
+    req.setTimeout(30_000, () => req.destroy(new Error(`${what}: timed out`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/**
+ * A client of the gateway. `localAddress` is the loopback address its connections leave from: on one
+ * machine every client is 127.0.0.1 unless it picks another (all of 127.0.0.0/8 is loopback), and the
+ * gateway passes that address on in X-Forwarded-For as it would a remote client's.
+ */
 export class GatewayClient {
   readonly baseUrl: string;
+  readonly localAddress: string | undefined;
 
-  constructor(baseUrl: string) {
+  constructor(baseUrl: string, localAddress?: string) {
     this.baseUrl = baseUrl;
+    this.localAddress = localAddress;
   }
 
-  async call<T = unknown>(method: string, path: string, o: CallOptions = {}): Promise<ApiResponse<T>> {
-    const headers: Record<string, string> = { accept: 'application/json', ...o.headers };
-    if (o.token) headers.authorization = `Bearer ${o.token}`;
-    let body: Buffer | string | undefined = o.body;
-    if (o.json !== undefined) {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(o.json);
-    } else if (o.contentType) headers['content-type'] = o.contentType;
-    const response = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers,
-      body,
-      signal: AbortSignal.timeout(30_000),
-    });
-    const bytes = Buffer.from(await response.arrayBuffer());
-    const ok = o.expect ? o.expect.includes(response.status) : response.ok;
-    if (!ok) throw new ApiError(response.status, `${method} ${path}`, bytes.toString('utf8'));
-    return parsed<T>(response.status, response.headers, bytes);
+  call<T = unknown>(method: string, path: string, o: CallOptions = {}): Promise<ApiResponse<T>> {
+    const url = new URL(path, this.baseUrl);
+    return exchange<T>(
+      httpRequest,
+      {
+        host: url.hostname,
+        port: url.port,
+        method,
+        path: `${url.pathname}${url.search}`,
+        ...(this.localAddress ? { localAddress: this.localAddress } : {}),
+      },
+      o,
+      `${method} ${path}`,
+    );
   }
 }
 
@@ -88,48 +135,12 @@ export class MeshClient {
   }
 
   call<T = unknown>(method: string, path: string, o: CallOptions = {}): Promise<ApiResponse<T>> {
-    const headers: Record<string, string> = { accept: 'application/json', ...o.headers };
-    if (o.token) headers.authorization = `Bearer ${o.token}`;
-    return new Promise((resolve, reject) => {
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port: this.port,
-          servername: this.serverName,
-          method,
-          path,
-          headers,
-          agent: false,
-          ...this.tls,
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', reject);
-          res.on('end', () => {
-            const bytes = Buffer.concat(chunks);
-            const status = res.statusCode ?? 0;
-            const ok = o.expect ? o.expect.includes(status) : status >= 200 && status < 300;
-            if (!ok) {
-              reject(
-                new ApiError(
-                  status,
-                  `${method} ${path} (direct mTLS to ${this.serverName})`,
-                  bytes.toString('utf8'),
-                ),
-              );
-              return;
-            }
-            const h = new Headers();
-            for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') h.set(k, v);
-            resolve(parsed<T>(status, h, bytes));
-          });
-        },
-      );
-      req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${path}: timed out`)));
-      req.on('error', reject);
-      req.end();
-    });
+    return exchange<T>(
+      httpsRequest,
+      { host: '127.0.0.1', port: this.port, servername: this.serverName, method, path, ...this.tls },
+      o,
+      `${method} ${path} (direct mTLS to ${this.serverName})`,
+    );
   }
 }
 

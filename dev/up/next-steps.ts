@@ -1,6 +1,7 @@
 /** The closing lines of `make up`: where to look, what to type, how to stop. */
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { localAdminEmail } from './local-admin.ts';
 import { repoRoot, type UpSettings, type UpState } from './settings.ts';
 
 /** Prints the URLs, commands and files worth knowing about the running platform. */
@@ -27,6 +28,10 @@ export function printNextSteps(
       `${cli} login --server ${gateway} --email you@example.com   (then: docs upload <file>, search <words>, export)`,
     ],
     ['', `${kube} ${cli} status -n ${s.namespace}`],
+    [
+      'Admin',
+      `${localAdminEmail}, password in ${rel(state.adminPasswordFile)} (the Platform's first admin: spec.auth.bootstrapAdminEmail)`,
+    ],
     ['kubectl', `${kube} kubectl -n ${s.namespace} get platform,deploy,pods,httproutes -o wide`],
     [
       'Logs',

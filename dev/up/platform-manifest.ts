@@ -1,9 +1,9 @@
 /**
  * The sample Platform (examples/platform-minimal.yaml) pointed at the local stack: its Kafka (one
- * broker, so replication factor 1), PostgreSQL without TLS in a database of its own, Redis, the S3
- * gateway with buckets of its own, OpenSearch, the trace collector, and a Gateway so the operator
- * renders the HTTPRoutes the local nginx gateway is generated from. Retain on delete: stopping and
- * starting again keeps the accounts and documents.
+ * broker, so replication factor 1), PostgreSQL without TLS in a database of its own, a Redis database
+ * of its own, the S3 gateway with buckets of its own, OpenSearch, the trace collector, a first admin,
+ * and a Gateway so the operator renders the HTTPRoutes the local nginx gateway is generated from.
+ * Retain on delete: stopping and starting again keeps the accounts and documents.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { stackSetting } from '@quire/dev';
 import { defaultTopicSpecs } from '@quire/operator';
 import { parse } from 'yaml';
 import type { KubeObject } from './kube.ts';
+import { localAdminEmail } from './local-admin.ts';
 import { adminPostgres } from './provision.ts';
 import { repoRoot, type UpSettings } from './settings.ts';
 
@@ -48,7 +49,7 @@ export function localPlatform(s: UpSettings): KubeObject & { spec: Spec } {
     database: s.database,
     sslMode: 'disable',
   };
-  spec.redis = { ...spec.redis, addresses: [`${redis.hostname}:${redis.port}`] };
+  spec.redis = { ...spec.redis, addresses: [`${redis.hostname}:${redis.port}`], database: s.redisDatabase };
   spec.objectStorage = {
     ...spec.objectStorage,
     endpoint: stackSetting('QUIRE_S3_ENDPOINT'),
@@ -60,6 +61,8 @@ export function localPlatform(s: UpSettings): KubeObject & { spec: Spec } {
     kind: process.env.QUIRE_SEARCH_KIND ?? 'opensearch',
     endpoint: stackSetting('QUIRE_SEARCH_URL'),
   };
+  // The first admin, as an operator names one; make up signs it up (local-admin.ts).
+  spec.auth = { bootstrapAdminEmail: localAdminEmail };
   spec.gateway = { parentRef: { name: gatewayName }, hostnames: [gatewayHostname] };
   spec.observability = { otlpEndpoint: `http://127.0.0.1:${s.collectorPort}` };
   return sample;

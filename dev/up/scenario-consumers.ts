@@ -1,12 +1,12 @@
 /**
  * What the event consumers made of the scenario: the notifications Notification derived from the
- * share and the export, and the audit trail Audit chained from every event, read as an admin.
+ * share and the export, and the audit trail Audit chained from every event, read as the first admin.
  * Both are called through the gateway when it routes their paths, else straight over mTLS with the
  * gateway's certificate (as when the operator rendered no HTTPRoute for them).
  */
-import pg from 'pg';
 import { poll } from './api-client.ts';
-import { need, type StepContext, type Tokens } from './scenario-steps.ts';
+import { logInLocalAdmin, requireAdminRole } from './local-admin.ts';
+import { need, type StepContext } from './scenario-steps.ts';
 
 type NotificationView = { kind: string; title: string; data: { documentId?: string; exportId?: string } };
 
@@ -56,46 +56,82 @@ export async function notifications(c: StepContext): Promise<string> {
   return `${lines.join('; ')} (${c.route('notification', '/v1/notifications').via})`;
 }
 
-/** Makes alice an admin: auth has no API for roles, so the local platform sets it in her account row. */
-async function grantAdmin(c: StepContext): Promise<string> {
-  const alice = need(c.facts.alice, 'alice');
-  const client = new pg.Client({ connectionString: c.state.databaseUrl });
-  await client.connect();
-  try {
-    await client.query(
-      `UPDATE auth.accounts SET roles = array_append(roles, 'admin') WHERE id = $1 AND NOT ('admin' = ANY(roles))`,
-      [alice.accountId],
-    );
-  } finally {
-    await client.end();
-  }
-  // A refresh reads the roles again, and is not counted by the login rate limit.
-  const r = await c.gateway.call<Tokens>('POST', '/v1/auth/refresh', {
-    json: { refreshToken: alice.refreshToken },
-  });
-  c.facts.alice = { ...alice, ...r.body };
-  return r.body.accessToken;
+interface AuditEntryView {
+  action: string;
+  subject: string;
+  data: { actor?: string; newRoles?: string[]; address?: string };
 }
 
+/** What `pick` finds among the entries, or an error naming what is missing (poll reports the last one). */
+function find<T>(entries: AuditEntryView[], what: string, pick: (e: AuditEntryView[]) => T | undefined): T {
+  const found = pick(entries);
+  if (found === undefined) throw new Error(`no ${what} yet`);
+  return found;
+}
+
+/**
+ * Reads the audit trail as the Platform's first admin (spec.auth.bootstrapAdminEmail, signed up by
+ * make up): the document's entries, the chain's verification, the entry that made the admin one, and
+ * the address Auth recorded for alice's login, which must be this run's own (the gateway passed it
+ * on in X-Forwarded-For, and Auth believed the gateway's certificate).
+ */
 export async function audit(c: StepContext): Promise<string> {
-  const doc = need(c.facts.document, 'the document');
-  const token = await grantAdmin(c);
+  const [doc, alice] = [need(c.facts.document, 'the document'), need(c.facts.alice, 'alice')];
+  const database = new URL(c.state.databaseUrl).pathname.slice(1);
+  const admin = requireAdminRole(await logInLocalAdmin(c.gateway, c.state.adminPasswordFile), database);
+  const token = admin.accessToken;
   const { client, via } = c.route('audit', '/v1/audit/entries');
-  const actions = await poll(
-    'audit entries of the document (created and shared)',
+  const entries = async (query: Record<string, string>) => {
+    const r = await client.call<{ items: AuditEntryView[] }>(
+      'GET',
+      `/v1/audit/entries?${new URLSearchParams(query)}`,
+      { token },
+    );
+    return r.body.items;
+  };
+  const seen = await poll(
+    "audit entries of the document (created and shared), of the admin's role and of alice's login",
     async () => {
-      const r = await client.call<{ items: { action: string }[] }>(
-        'GET',
-        `/v1/audit/entries?subject=${doc.id}`,
-        { token },
+      const actions = find(
+        await entries({ subject: doc.id }),
+        'document.created and document.shared',
+        (e) => {
+          const names = e.map((x) => x.action);
+          return names.includes('document.created') && names.includes('document.shared') ? names : undefined;
+        },
       );
-      const seen = r.body.items.map((e) => e.action);
-      return seen.includes('document.created') && seen.includes('document.shared') ? seen : undefined;
+      const grantedBy = find(
+        await entries({ subject: admin.accountId, action: 'auth.roles_changed' }),
+        `auth.roles_changed making ${admin.email} an admin`,
+        (e) => e.find((x) => x.data.newRoles?.includes('admin'))?.data.actor,
+      );
+      const address = find(
+        await entries({ subject: alice.accountId, action: 'auth.logged_in' }),
+        "auth.logged_in of alice's login",
+        (e) => e[0]?.data.address,
+      );
+      return { actions, grantedBy, address };
     },
     30_000,
   );
+  c.facts.admin = {
+    email: admin.email,
+    accountId: admin.accountId,
+    roles: admin.roles,
+    grantedBy: seen.grantedBy,
+  };
+  c.facts.aliceLoginAddress = seen.address;
   const v = await client.call<{ valid: boolean; checked: number }>('GET', '/v1/audit/verify', { token });
-  c.facts.audit = { actions, valid: v.body.valid, checked: v.body.checked };
+  c.facts.audit = { actions: seen.actions, valid: v.body.valid, checked: v.body.checked };
   if (!v.body.valid) throw new Error(`the audit chain does not verify: ${JSON.stringify(v.body)}`);
-  return `entries for the document: ${[...actions].reverse().join(', ')}; chain of ${v.body.checked} entries verifies (admin: alice; ${via})`;
+  if (seen.address !== c.facts.clientAddress) {
+    throw new Error(
+      `Auth recorded alice's login from ${seen.address}, not from this run's address ${c.facts.clientAddress}: ` +
+        "it did not believe the gateway's X-Forwarded-For (is QUIRE_TRUSTED_PROXY_IDS the gateway's SPIFFE ID?)",
+    );
+  }
+  return (
+    `entries for the document: ${[...seen.actions].reverse().join(', ')}; chain of ${v.body.checked} entries verifies; ` +
+    `read by ${admin.email} (admin by ${seen.grantedBy}); alice's login from ${seen.address}, this run's address (${via})`
+  );
 }

@@ -3,7 +3,6 @@
  * happened and records what later steps (and the e2e test) need in `facts`.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { GatewayClient, MeshClient, poll } from './api-client.ts';
 import type { UpState } from './settings.ts';
 
@@ -16,6 +15,8 @@ export interface Tokens {
 /** What the steps learned; the e2e test asserts on it. */
 export interface Facts {
   run: string;
+  /** The loopback address this run's requests leave from, which Auth should see as the client's. */
+  clientAddress: string;
   alice?: Tokens & { email: string };
   bob?: Tokens & { email: string };
   aliceRoles?: string[];
@@ -25,6 +26,10 @@ export interface Facts {
   notification?: { kind: string; title: string };
   exportNotification?: { kind: string; title: string };
   audit?: { actions: string[]; valid: boolean; checked: number };
+  /** Who read the audit trail: the Platform's first admin, and the actor of its admin role. */
+  admin?: { email: string; accountId: string; roles: string[]; grantedBy?: string };
+  /** The client address Auth recorded for alice's login (its auth.logged_in event). */
+  aliceLoginAddress?: string;
   trace?: { traceId: string; services: string[]; spans: { service: string; name: string; kind: number }[] };
   export?: { id: string; status: string; files?: Record<string, string> };
 }
@@ -42,13 +47,25 @@ export interface StepContext {
   route(service: string, path: string): { client: GatewayClient | MeshClient; via: string };
 }
 
+/**
+ * A loopback address of the run's own (127.x.y.z, never 127.0.0.1). On one machine every client is
+ * 127.0.0.1, so Auth, counting login attempts per client address, would put every run, test and
+ * browser in one window; a run that leaves from an address of its own is one client among many, as
+ * a user on their own machine is, and shows that Auth gets the address from the gateway.
+ */
+function runAddress(): string {
+  const [a = 1, b = 0, c = 1] = randomBytes(3);
+  return `127.${1 + (a % 254)}.${b}.${1 + (c % 254)}`;
+}
+
 export function newContext(state: UpState): StepContext {
+  const clientAddress = runAddress();
   return {
     state,
-    gateway: new GatewayClient(state.gatewayUrl),
-    facts: { run: randomBytes(3).toString('hex') },
+    gateway: new GatewayClient(state.gatewayUrl, clientAddress),
+    facts: { run: randomBytes(3).toString('hex'), clientAddress },
     route(service, path) {
-      const gateway = new GatewayClient(state.gatewayUrl);
+      const gateway = new GatewayClient(state.gatewayUrl, clientAddress);
       if (state.gatewayPrefixes.some((p) => path === p || path.startsWith(`${p}/`))) {
         return { client: gateway, via: 'through the gateway' };
       }
@@ -68,28 +85,7 @@ export const need = <T>(value: T | undefined, what: string): T => {
   return value;
 };
 
-/**
- * Auth limits sign-ups and logins per client address, and it sees every request from the gateway's
- * address (it does not trust the gateway's X-Forwarded-For), so on one machine a few runs of the
- * scenario would exhaust the window for everyone. Like an operator lifting a limit for a trusted
- * proxy, the scenario clears the counters of the loopback addresses the local gateway connects from.
- */
-async function resetGatewayRateLimit(): Promise<void> {
-  const redis = new Redis(process.env.QUIRE_REDIS_URL ?? 'redis://127.0.0.1:16379', {
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-  });
-  try {
-    await redis.connect();
-    const prefix = 'quire:auth:login:address:';
-    await redis.del(...['127.0.0.1', '::ffff:127.0.0.1', '::1'].map((a) => `${prefix}${a}`));
-  } finally {
-    redis.disconnect();
-  }
-}
-
 export async function signUp(c: StepContext): Promise<string> {
-  await resetGatewayRateLimit();
   for (const who of ['alice', 'bob'] as const) {
     const email = `${who}-${c.facts.run}@example.com`;
     const r = await c.gateway.call<Tokens>('POST', '/v1/auth/signup', {

@@ -24,6 +24,12 @@ export interface UpSettings {
   readonly runDir: string;
   /** A database of its own, so the operator's tests (which drop the default schemas) never touch it. */
   readonly database: string;
+  /**
+   * A Redis database of its own: the tests' Auth instances use database 0 and count their logins from
+   * 127.0.0.1 there, which would otherwise use up the local platform's limit for that address (yours,
+   * in a browser or the CLI), and mix their sessions with its own.
+   */
+  readonly redisDatabase: number;
   readonly buckets: { readonly documents: string; readonly exports: string };
   readonly gatewayPort: number;
   readonly collectorPort: number;
@@ -46,6 +52,7 @@ export function upSettings(env: NodeJS.ProcessEnv = process.env): UpSettings {
     platform: 'quire',
     runDir: env.QUIRE_RUN ?? join(repoRoot, '.run'),
     database: namespace.replaceAll('-', '_'),
+    redisDatabase: 1,
     buckets: { documents: `${namespace}-documents`, exports: `${namespace}-exports` },
     gatewayPort: base,
     collectorPort: base + 1,
@@ -84,6 +91,8 @@ export interface UpState {
   collectorUrl: string;
   kubeconfig: string;
   databaseUrl: string;
+  /** The password of the Platform's first admin (local-admin.ts), kept by make up. */
+  adminPasswordFile: string;
   services: Record<string, { api: number; ops: number; host: string; log: string; running: boolean }>;
   readyInSeconds?: number;
 }

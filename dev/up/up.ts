@@ -2,8 +2,9 @@
  * `make up`: the whole platform on this machine, from the running stack to a scenario that uses it.
  * CRDs → collector and operator → namespace, Secrets, database, buckets → the sample Platform,
  * watched until Ready → each service as a local process configured from its pod template → the
- * nginx gateway generated from the HTTPRoutes → the scenario → where to look next. Every step is
- * idempotent: a second run keeps what runs unchanged and restarts what was rebuilt.
+ * nginx gateway generated from the HTTPRoutes → the first admin signed up → the scenario → where to
+ * look next. Every step is idempotent: a second run keeps what runs unchanged and restarts what was
+ * rebuilt.
  *
  * node dev/up/up.ts [--no-scenario]   (the stack must be up: make stack-up)
  */
@@ -11,6 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stackSetting } from '@quire/dev';
+import { GatewayClient } from './api-client.ts';
 import {
   collectorProcess,
   ensureCollector,
@@ -21,6 +23,7 @@ import {
   spansFile,
 } from './control-plane.ts';
 import { apply } from './kube.ts';
+import { adminPasswordFile, requireAdminRole, signInLocalAdmin } from './local-admin.ts';
 import { type LocalPlatform, startLocalPlatform } from './local-platform.ts';
 import { printNextSteps } from './next-steps.ts';
 import { localPlatform } from './platform-manifest.ts';
@@ -62,6 +65,7 @@ function writeState(s: UpSettings, local: LocalPlatform, readyInSeconds: number)
     collectorUrl: `http://127.0.0.1:${s.collectorPort}`,
     kubeconfig: stackSetting('KUBECONFIG'),
     databaseUrl: `${stackSetting('QUIRE_POSTGRES_URL').replace(/\/[^/]*$/, '')}/${s.database}`,
+    adminPasswordFile: adminPasswordFile(s.runDir),
     readyInSeconds,
     services: Object.fromEntries(
       Object.entries(s.services).map(([name, ports]) => [
@@ -145,6 +149,13 @@ async function main(): Promise<void> {
   );
   for (const skipped of local.gateway.skipped) console.log(`    route skipped: ${skipped}`);
   const state = writeState(s, local, readyMs / 1000);
+  const admin = requireAdminRole(
+    await signInLocalAdmin(new GatewayClient(state.gatewayUrl), state.adminPasswordFile),
+    s.database,
+  );
+  console.log(
+    `  ✓ first admin   ${admin.email} ${admin.action}, roles ${admin.roles.join(', ')} (spec.auth.bootstrapAdminEmail; password in ${rel(state.adminPasswordFile)})`,
+  );
 
   if (!values['no-scenario']) {
     heading('Scenario: what a user does, through the gateway');

@@ -142,6 +142,13 @@ export const invalidCases: readonly InvalidCase[] = [
     by: 'cel',
   },
   {
+    mistake: "a first admin's email without a domain",
+    breakIt: (p) => (p.spec.auth = { bootstrapAdminEmail: 'admin' }),
+    field: 'spec.auth.bootstrapAdminEmail',
+    message: "spec.auth.bootstrapAdminEmail must be an email address such as 'admin@example.com'",
+    by: 'cel',
+  },
+  {
     mistake: 'the same zone twice',
     breakIt: (p) =>
       (p.spec.topology = { zones: [{ name: 'zone-a' }, { name: 'zone-b' }, { name: 'zone-a' }] }),

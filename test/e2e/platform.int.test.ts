@@ -5,7 +5,7 @@
  * (dev/up/scenario.ts), every step asserted. A platform already brought up by `make up` is reused
  * and left running; one started here is stopped at the end (the stack stays).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { clusterClients } from '@quire/dev';
@@ -29,8 +29,11 @@ interface Step {
 interface Report {
   steps: Step[];
   facts: {
+    clientAddress: string;
     alice?: { accessToken: string };
     aliceRoles?: string[];
+    aliceLoginAddress?: string;
+    admin?: { email: string; roles: string[]; grantedBy?: string };
     document?: { id: string; sha256: string; traceparent: string };
     searchHit?: { id: string };
     bobDownloadSha256?: string;
@@ -166,6 +169,17 @@ describe('make up', () => {
     expect(api.status).toBe(401);
   });
 
+  it("makes the Platform's first admin from spec.auth.bootstrapAdminEmail, its password kept for the owner only", () => {
+    expect(up.output).toMatch(/first admin\s+admin@quire\.local (signed up|logged in), roles [^(]*\badmin\b/);
+    const auth = JSON.parse(readFileSync(join(runDir, 'services', 'auth', 'env.json'), 'utf8')) as {
+      pod: Record<string, string>;
+    };
+    expect(auth.pod.QUIRE_AUTH_BOOTSTRAP_ADMIN_EMAIL).toBe('admin@quire.local');
+    const password = join(runDir, 'up', 'admin-password');
+    expect(statSync(password).mode & 0o777).toBe(0o600);
+    expect(readFileSync(password, 'utf8').trim().length).toBeGreaterThanOrEqual(12);
+  });
+
   it('refuses a client without a platform certificate on every API port', async () => {
     for (const [name, s] of Object.entries(state.services).filter(([, x]) => x.running)) {
       const outcome = await new Promise<string>((resolve) => {
@@ -187,7 +201,8 @@ describe('the scenario, through the gateway', () => {
     expectPassed('log in');
     expectPassed('profile');
     expect(report.facts.alice?.accessToken.split('.')).toHaveLength(3);
-    expect(report.facts.aliceRoles).toContain('user');
+    // Nobody is made an admin behind Auth's back: alice stays a user.
+    expect(report.facts.aliceRoles).toEqual(['user']);
   });
 
   it('uploads a document and finds it by search', () => {
@@ -223,6 +238,22 @@ describe('the scenario, through the gateway', () => {
       expect.arrayContaining(['document.created', 'document.shared']),
     );
     expect(report.facts.audit?.valid).toBe(true);
+  });
+
+  it('reads the audit trail as the first admin, made one by the bootstrap setting rather than by SQL', () => {
+    if (!expectPassed('audit trail')) return;
+    expect(report.facts.admin).toMatchObject({
+      email: 'admin@quire.local',
+      roles: expect.arrayContaining(['admin']),
+      grantedBy: 'setting:QUIRE_AUTH_BOOTSTRAP_ADMIN_EMAIL',
+    });
+  });
+
+  it("counts the run as its own client: Auth takes the address from the gateway's X-Forwarded-For", () => {
+    if (!expectPassed('audit trail')) return;
+    expect(report.facts.clientAddress).toMatch(/^127\.(\d+)\.(\d+)\.(\d+)$/);
+    expect(report.facts.clientAddress).not.toBe('127.0.0.1');
+    expect(report.facts.aliceLoginAddress).toBe(report.facts.clientAddress);
   });
 
   it('shows the Platform with quire status', () => {

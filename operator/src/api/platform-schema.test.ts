@@ -1,5 +1,6 @@
 import { databaseSchemas, serviceCatalogue, serviceNames } from '@quire/kit/catalogue';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { loadExample } from '../../test/platform-api-cases.js';
 import { defaultTopicSpecs, type Platform, parsePlatform, platformTopics } from './index.js';
 
@@ -102,6 +103,41 @@ describe('the Platform schema', () => {
     expect(platform.spec.search.kind).toBe('opensearch');
     expect(platform.spec.gateway?.hostnames).toEqual(['docs.example.com', 'api.docs.example.com']);
     expect(platform.spec.redis.mode).toBe('Cluster');
+    expect(platform.spec.auth).toEqual(full.spec.auth);
+  });
+
+  it('names no first admin unless told, so no email becomes admin by default', () => {
+    expect(minimal.spec.auth).toEqual({});
+  });
+
+  it("accepts as the first admin's email only what Auth accepts as an email, so Auth never refuses to start", () => {
+    const authAccepts = z.email();
+    const candidates = [
+      'admin@quire.local',
+      'Ada.Lovelace+ops@Example.COM',
+      "o'brien@example.ie",
+      'a_b-c@sub.example.co.uk',
+      'admin',
+      'admin@localhost',
+      '.admin@example.com',
+      'ad..min@example.com',
+      "admin'@example.com",
+      'admin.@example.com',
+      'admin@-example.com',
+      'admin@example.c',
+      'admin@example.123',
+      'ad min@example.com',
+      'admin@@example.com',
+      '"admin"@example.com',
+      'admin@[127.0.0.1]',
+    ];
+    const verdicts = candidates.map((email) => {
+      const manifest = loadExample('platform-minimal');
+      manifest.spec.auth = { bootstrapAdminEmail: email };
+      return { email, platform: parsePlatform(manifest).ok, auth: authAccepts.safeParse(email).success };
+    });
+    for (const v of verdicts) if (v.platform) expect(v.auth, v.email).toBe(true);
+    expect(verdicts.filter((v) => v.platform).map((v) => v.email)).toEqual(candidates.slice(0, 4));
   });
 
   it('needs nothing in the minimal sample that has a default', () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type AdmissionRule, admit, formatted } from './admission-rules.js';
+import { authSpec } from './spec-auth.js';
 import { deletionPolicySpec, gatewaySpec, observabilitySpec } from './spec-edges.js';
 import { kafkaSpec } from './spec-kafka.js';
 import { mtlsSpec } from './spec-mtls.js';
@@ -57,6 +58,7 @@ export const platformSpecSchema = admit(
     ).default(false),
     services: servicesSpec,
     web: webSpec,
+    auth: authSpec,
     topology: topologySpec,
     mtls: mtlsSpec,
     kafka: kafkaSpec,
@@ -68,7 +70,7 @@ export const platformSpecSchema = admit(
     gateway: gatewaySpec.optional(),
     deletionPolicy: deletionPolicySpec,
   }),
-  'The desired state of the whole platform: versions, services, the web app, topology, mTLS, backing stores and routing.',
+  'The desired state of the whole platform: versions, services, the web app, the first admin, topology, mTLS, backing stores and routing.',
 );
 
 /** The Platform resource as the API server stores it; unknown metadata passes through untouched. */

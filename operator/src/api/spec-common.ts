@@ -81,6 +81,19 @@ export const postgresIdentifier: StringFormat = {
   allowed: "a PostgreSQL identifier: up to 63 lowercase letters, digits and '_', not starting with a digit",
 };
 
+/**
+ * An email address Auth accepts (zod's `z.email()`, which Auth's sign-up and its first-admin setting
+ * use), written without look-arounds for RE2: dot-separated words, the last not ending in `'`, then
+ * a domain of letter-or-digit labels and a top-level domain of letters. A value Auth would refuse at
+ * start-up is refused here instead.
+ */
+export const emailAddress: StringFormat = {
+  pattern:
+    /^([A-Za-z0-9_'+-]+\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/,
+  maxLength: 254,
+  allowed: "an email address such as 'admin@example.com'",
+};
+
 const unitSeconds: Record<string, number> = { h: 3600, m: 60, s: 1 };
 
 /** Seconds in a duration written in the `duration` format (the CEL side uses `duration()`). */

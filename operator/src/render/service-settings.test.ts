@@ -90,6 +90,18 @@ describe("a service's settings", () => {
     }
   });
 
+  it("tell auth the first admin's email when the spec names one, and no service when it does not", () => {
+    expect(settingsOf('auth', 'platform-full').config[envVar.authBootstrapAdminEmail]).toBe(
+      'platform-admins@example.com',
+    );
+    expect(settingsOf('auth').config).not.toHaveProperty(envVar.authBootstrapAdminEmail);
+    for (const service of serviceNames.filter((s) => s !== 'auth')) {
+      expect(settingsOf(service, 'platform-full').config, service).not.toHaveProperty(
+        envVar.authBootstrapAdminEmail,
+      );
+    }
+  });
+
   it('give document and export their own buckets', () => {
     expect(settingsOf('document', 'platform-full').config[envVar.s3Bucket]).toBe('acme-quire-documents');
     expect(settingsOf('export', 'platform-full').config[envVar.s3Bucket]).toBe('acme-quire-exports');

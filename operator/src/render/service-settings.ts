@@ -165,6 +165,8 @@ export function serviceSettings(ctx: RenderContext, service: ServiceName): Servi
       ctx.namespace,
       `${ctx.name}-${gatewayIdentityName}`,
     );
+    // An email is not a credential: it names who may become the first admin, so a ConfigMap holds it.
+    if (spec.auth.bootstrapAdminEmail) config[envVar.authBootstrapAdminEmail] = spec.auth.bootstrapAdminEmail;
   }
 
   // Services that verify access tokens (the kit says which) fetch auth's key set over the mesh.

@@ -133,6 +133,16 @@ describe('the Platform CRD on a real API server', () => {
     expect(stored.spec.kafka.topics).toHaveLength(9);
   });
 
+  it("reads a new Platform back as not yet observed (status.observedGeneration 0), so GitOps tools wait for the operator's first status", async () => {
+    await applyPlatform(loadExample('platform-minimal'), 'unobserved');
+    const stored = (await readPlatform('unobserved')) as unknown as {
+      metadata: { generation: number };
+      status?: { observedGeneration?: number; conditions?: unknown[] };
+    };
+    expect(stored.metadata.generation).toBe(1);
+    expect(stored.status).toEqual({ observedGeneration: 0 });
+  });
+
   it('admits the full sample and reads back every value it set', async () => {
     const sample = loadExample('platform-full');
     await applyPlatform(sample, 'full');

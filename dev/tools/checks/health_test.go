@@ -160,7 +160,13 @@ func TestPlatformHealthAsArgoCDAndFluxSeeIt(t *testing.T) {
 		kstatus status.Status // empty: not asserted
 	}{
 		{"a Platform the operator reconciled to Ready", ready, "Healthy", status.CurrentStatus},
-		{"a Platform with no status yet", map[string]any{
+		{"a new Platform as the API server answers it before the operator's first status", map[string]any{
+			"apiVersion": "platform.quire.dev/v1alpha1", "kind": "Platform",
+			"metadata": map[string]any{"name": "quire", "namespace": "q", "generation": float64(1)},
+			// The CRD's status default (operator/src/api/crd.ts).
+			"status": map[string]any{"observedGeneration": float64(0)},
+		}, "Progressing", status.InProgressStatus},
+		{"a Platform with no status at all (a CRD from before that default)", map[string]any{
 			"apiVersion": "platform.quire.dev/v1alpha1", "kind": "Platform",
 			"metadata": map[string]any{"name": "quire", "namespace": "q", "generation": float64(1)},
 		}, "Progressing", status.CurrentStatus}, // kstatus cannot tell without a status: see docs/gitops.md

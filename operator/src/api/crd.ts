@@ -30,6 +30,23 @@ const printerColumns = [
   },
 ];
 
+/**
+ * The status schema with defaults the API server applies when it reads a Platform the operator has
+ * not written status to yet: `observedGeneration: 0`, behind any `metadata.generation`. Without it a
+ * new Platform has no status at all, which Flux's kstatus reads as Current (ready) until the
+ * operator's first write; with it, kstatus and Argo CD both see it in progress (docs/gitops.md).
+ * Only the CRD carries the default; the operator's zod schema keeps the field optional.
+ */
+function unobservedStatus(status: StructuralSchema): StructuralSchema {
+  const observed = status.properties?.observedGeneration;
+  if (!observed) throw new Error('The status schema has no observedGeneration to default');
+  return {
+    ...status,
+    default: { observedGeneration: 0 },
+    properties: { ...status.properties, observedGeneration: { ...observed, default: 0 } },
+  };
+}
+
 /** The structural schema of one zod schema, as the API server wants it. */
 export function structuralSchemaOf(schema: z.ZodType): StructuralSchema {
   return toStructuralSchema(z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>);
@@ -50,7 +67,7 @@ export function platformCrd() {
       kind: { description: 'The REST resource this object represents.', type: 'string' },
       metadata: { type: 'object' },
       spec: structuralSchemaOf(platformSpecSchema),
-      status: structuralSchemaOf(statusSchema),
+      status: unobservedStatus(structuralSchemaOf(statusSchema)),
     },
     'x-kubernetes-validations': [{ rule: platformNameRule.rule, message: platformNameRule.message }],
   };

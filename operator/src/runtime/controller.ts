@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type Span, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
-import type { InformerHandler } from './informer.js';
+import type { InformerHandler } from './informer-handlers.js';
 import { type Logger, objectRef, silentLogger } from './logger.js';
 import type { RuntimeMetrics } from './metrics.js';
 import { ownerKeyOf } from './ownership.js';

@@ -5,36 +5,21 @@
  * once; any other failure, or a stream silent for longer than `silenceTimeoutMs` (no event, no
  * bookmark), restarts the watch from the last resourceVersion after an exponential, jittered
  * backoff. A periodic resync replays every cached object to the handlers as an update.
+ * This file holds the loop and the cache; the paged list is in informer-list.ts, one watch in
+ * informer-watch.ts, and the handlers in informer-handlers.ts.
  */
-import type { ApiClient } from './api-client.js';
 import { ApiError, isGone } from './api-client.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
-import { type Logger, silentLogger } from './logger.js';
+import { type InformerHandler, InformerHandlers } from './informer-handlers.js';
+import { type ListWatchTarget, listObjects } from './informer-list.js';
+import { restartReason, watchOnce } from './informer-watch.js';
+import { describeError, type Logger, silentLogger } from './logger.js';
 import type { RuntimeMetrics } from './metrics.js';
 import { ObjectCache } from './object-cache.js';
-import {
-  apiVersionOf,
-  type KubeObject,
-  keyOf,
-  kindName,
-  type ResourceKind,
-  resourcePath,
-} from './resource-kind.js';
-import { type WatchEvent, watchEvents } from './watch-stream.js';
+import { type KubeObject, keyOf, kindName, type ResourceKind } from './resource-kind.js';
+import type { WatchEvent } from './watch-stream.js';
 
-export interface InformerHandler<T extends KubeObject> {
-  onAdd?(object: T): void;
-  onUpdate?(old: T, current: T): void;
-  onDelete?(object: T): void;
-}
-
-export interface InformerOptions {
-  client: ApiClient;
-  kind: ResourceKind;
-  /** Watch one namespace; all namespaces when omitted. */
-  namespace?: string | undefined;
-  labelSelector?: string | undefined;
-  fieldSelector?: string | undefined;
+export interface InformerOptions extends ListWatchTarget {
   /** Replay every cached object as an update this often; 0 disables. */
   resyncPeriodMs?: number | undefined;
   /** Server-side watch timeout; by default 5 to 10 minutes, random, as client-go. */
@@ -47,24 +32,11 @@ export interface InformerOptions {
   logger?: Logger | undefined;
 }
 
-/** The watch delivered nothing for too long. */
-class SilentStreamError extends Error {
-  constructor(ms: number) {
-    super(`The watch stream was silent for ${ms} ms`);
-    this.name = 'SilentStreamError';
-  }
-}
-
-interface ObjectList {
-  metadata: { resourceVersion?: string; continue?: string };
-  items: KubeObject[];
-}
-
 export class Informer<T extends KubeObject = KubeObject> {
   readonly kind: ResourceKind;
   readonly cache = new ObjectCache<T>();
   private readonly options: InformerOptions;
-  private readonly handlers = new Set<InformerHandler<T>>();
+  private readonly handlers: InformerHandlers<T>;
   private readonly log: Logger;
   private readonly resource: string;
   private resourceVersion: string | undefined;
@@ -88,13 +60,12 @@ export class Informer<T extends KubeObject = KubeObject> {
       informer: this.resource,
       ...(options.namespace ? { namespace: options.namespace } : {}),
     });
+    this.handlers = new InformerHandlers<T>(this.log);
   }
 
   /** Adds event handlers; once synced, the handler first receives every cached object as an add. */
   addHandler(handler: InformerHandler<T>): () => void {
-    this.handlers.add(handler);
-    if (this.synced) for (const object of this.cache.list()) this.call(handler, 'onAdd', object);
-    return () => this.handlers.delete(handler);
+    return this.handlers.add(handler, this.synced ? this.cache.list() : []);
   }
 
   /** Starts listing and watching in the background. */
@@ -137,7 +108,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   /** Replays every cached object to the handlers as an update (old and new the same object). */
   resync(): void {
     if (!this.synced) return;
-    for (const object of this.cache.list()) this.emit('onUpdate', object, object);
+    for (const object of this.cache.list()) this.handlers.emit('onUpdate', object, object);
   }
 
   private async run(): Promise<void> {
@@ -153,16 +124,11 @@ export class Informer<T extends KubeObject = KubeObject> {
           this.log.info({ reason: (error as ApiError).message }, 'Watch expired, relisting');
           continue;
         }
-        const reason =
-          error instanceof SilentStreamError
-            ? 'silent'
-            : error instanceof ApiError
-              ? String(error.code)
-              : 'error';
+        const reason = restartReason(error);
         this.options.metrics?.watchRestarts.inc({ resource: this.resource, reason });
         const delay = this.backoff.next();
         this.log.warn(
-          { err: describe(error), reason, delayMs: Math.round(delay) },
+          { err: describeError(error), reason, delayMs: Math.round(delay) },
           'Watch failed, restarting after backoff',
         );
         await this.sleep(delay);
@@ -172,34 +138,18 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   private async list(): Promise<void> {
     if (this.listedOnce) this.options.metrics?.relists.inc({ resource: this.resource });
-    const path = resourcePath(this.kind, { namespace: this.options.namespace });
     const abort = new AbortController();
     this.inFlight = abort;
-    const items: T[] = [];
-    let continueToken: string | undefined;
-    let resourceVersion: string | undefined;
-    do {
-      const page = await this.options.client.request<ObjectList>('GET', path, {
-        query: {
-          limit: this.options.pageSize ?? 500,
-          continue: continueToken,
-          labelSelector: this.options.labelSelector,
-          fieldSelector: this.options.fieldSelector,
-        },
-        signal: abort.signal,
-      });
-      // Items of a list carry no apiVersion and kind; handlers and the cache expect them.
-      for (const item of page.items)
-        items.push({ ...item, apiVersion: apiVersionOf(this.kind), kind: this.kind.kind } as T);
-      continueToken = page.metadata.continue || undefined;
-      resourceVersion = page.metadata.resourceVersion;
-    } while (continueToken !== undefined);
+    const { items, resourceVersion } = await listObjects<T>(this.options, {
+      pageSize: this.options.pageSize,
+      signal: abort.signal,
+    });
     const changes = this.cache.replace(items);
     this.resourceVersion = resourceVersion;
     this.listedOnce = true;
-    for (const object of changes.added) this.emit('onAdd', object);
-    for (const { old, current } of changes.updated) this.emit('onUpdate', old, current);
-    for (const object of changes.deleted) this.emit('onDelete', object);
+    for (const object of changes.added) this.handlers.emit('onAdd', object);
+    for (const { old, current } of changes.updated) this.handlers.emit('onUpdate', old, current);
+    for (const object of changes.deleted) this.handlers.emit('onDelete', object);
     this.log.debug({ objects: items.length, resourceVersion }, 'Listed objects');
     if (!this.synced) {
       this.synced = true;
@@ -207,46 +157,19 @@ export class Informer<T extends KubeObject = KubeObject> {
     }
   }
 
-  private async watch(): Promise<void> {
+  private watch(): Promise<void> {
     const abort = new AbortController();
     this.inFlight = abort;
-    const silenceMs = this.options.silenceTimeoutMs ?? 90_000;
-    let silence: NodeJS.Timeout | undefined;
-    const resetSilence = () => {
-      clearTimeout(silence);
-      silence = setTimeout(() => abort.abort(new SilentStreamError(silenceMs)), silenceMs);
-    };
-    const opened = performance.now();
-    resetSilence();
-    try {
-      const stream = await this.options.client.stream(
-        resourcePath(this.kind, { namespace: this.options.namespace }),
-        {
-          watch: true,
-          allowWatchBookmarks: true,
-          resourceVersion: this.resourceVersion,
-          timeoutSeconds: this.options.watchTimeoutSeconds ?? Math.floor(300 * (1 + Math.random())),
-          labelSelector: this.options.labelSelector,
-          fieldSelector: this.options.fieldSelector,
-        },
-        abort.signal,
-      );
-      for await (const event of watchEvents(stream, resetSilence)) {
-        this.handle(event);
-        if (this.stopped) return;
-      }
-      // A watch the server ends at once is a failure in disguise; retrying at once would spin.
-      if (performance.now() - opened < 1000) throw new Error('The server ended the watch at once');
-      // The server ended the watch (its timeout): a healthy end, so the backoff starts over.
-      this.backoff.reset();
-    } catch (error) {
-      if (abort.signal.reason instanceof SilentStreamError) throw abort.signal.reason;
-      throw error;
-    } finally {
-      clearTimeout(silence);
-      abort.abort();
-      if (performance.now() - opened >= this.backoff.resetAfterMs) this.backoff.reset();
-    }
+    return watchOnce({
+      target: this.options,
+      resourceVersion: this.resourceVersion,
+      timeoutSeconds: this.options.watchTimeoutSeconds,
+      silenceMs: this.options.silenceTimeoutMs ?? 90_000,
+      backoff: this.backoff,
+      abort,
+      onEvent: (event) => this.handle(event),
+      stopped: () => this.stopped,
+    });
   }
 
   private handle(event: WatchEvent): void {
@@ -266,29 +189,13 @@ export class Informer<T extends KubeObject = KubeObject> {
     const typed = object as unknown as T;
     if (event.type === 'DELETED') {
       const previous = this.cache.delete(keyOf(typed));
-      this.emit('onDelete', previous ?? typed);
+      this.handlers.emit('onDelete', previous ?? typed);
     } else {
       const { previous, current } = this.cache.upsert(typed);
-      if (previous) this.emit('onUpdate', previous, current);
-      else this.emit('onAdd', current);
+      if (previous) this.handlers.emit('onUpdate', previous, current);
+      else this.handlers.emit('onAdd', current);
     }
     this.resourceVersion = resourceVersion ?? this.resourceVersion;
-  }
-
-  private emit(event: 'onAdd' | 'onDelete', object: T): void;
-  private emit(event: 'onUpdate', old: T, current: T): void;
-  private emit(event: keyof InformerHandler<T>, first: T, second?: T): void {
-    for (const handler of this.handlers) this.call(handler, event, first, second);
-  }
-
-  /** A failing handler is logged; it never stops the informer or the other handlers. */
-  private call(handler: InformerHandler<T>, event: keyof InformerHandler<T>, first: T, second?: T): void {
-    try {
-      if (event === 'onUpdate') handler.onUpdate?.(first, second ?? first);
-      else handler[event]?.(first);
-    } catch (error) {
-      this.log.error({ err: describe(error), event }, 'Event handler failed');
-    }
   }
 
   private sleep(ms: number): Promise<void> {
@@ -302,12 +209,4 @@ export class Informer<T extends KubeObject = KubeObject> {
       this.wakeSleep = done;
     });
   }
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-    return `${error.name}: ${error.message}${cause}`;
-  }
-  return String(error);
 }

@@ -39,3 +39,12 @@ export function objectRef(
   const name = typeof kind === 'string' ? kind : kind.kind;
   return { [name]: key.namespace ? { name: key.name, namespace: key.namespace } : { name: key.name } };
 }
+
+/** An error as one log field, with its cause's message: a failed fetch keeps the reason there. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    return `${error.name}: ${error.message}${cause}`;
+  }
+  return String(error);
+}

@@ -5,7 +5,8 @@
  * the operator's managed-by label, so memory stays small in clusters with thousands of them.
  */
 import type { ApiClient } from './api-client.js';
-import { Informer, type InformerHandler, type InformerOptions } from './informer.js';
+import { Informer, type InformerOptions } from './informer.js';
+import type { InformerHandler } from './informer-handlers.js';
 import type { Logger } from './logger.js';
 import type { RuntimeMetrics } from './metrics.js';
 import { managedSelector } from './ownership.js';

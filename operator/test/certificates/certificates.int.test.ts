@@ -11,13 +11,14 @@ import { createTestNamespace, stackSetting, type TestNamespace, waitFor } from '
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { parsePlatform, platformApi, platformCrd } from '../../src/api/index.js';
+import { parsePlatform, platformCrd } from '../../src/api/index.js';
 import { platformAnnotations } from '../../src/pki/annotations.js';
 import { CaProblem } from '../../src/pki/ca.js';
 import { certificateKind } from '../../src/pki/cert-manager.js';
 import { createCertificateExpiryMetric } from '../../src/pki/expiry-metric.js';
 import { platformIdentities } from '../../src/pki/identities.js';
-import { type CertificatesDeps, reconcileCertificates } from '../../src/reconcile/certificates.js';
+import { reconcileCertificates } from '../../src/reconcile/certificates.js';
+import type { CertificatesDeps } from '../../src/reconcile/certificates-run.js';
 import { platformKind } from '../../src/render/kinds.js';
 import { ApiClient, isNotFound, patchTypes } from '../../src/runtime/api-client.js';
 import { Applier } from '../../src/runtime/apply.js';

@@ -17,8 +17,10 @@ import {
 } from '@aws-sdk/client-s3';
 import { createPgPool, createS3Client, migrateFolder } from '@quire/kit';
 import { startTestIssuer, testLogger, testSetting, uniqueName } from '@quire/kit/testing';
+import request from 'supertest';
 import { createApp } from '../src/app.js';
 import { type DocumentSettings, defaultDocumentSettings } from '../src/config.js';
+import { ContentCleanup } from '../src/content-cleanup.js';
 import type { DocumentTopics } from '../src/document-events.js';
 import { migrationsDir } from '../src/migrations-dir.js';
 import { ObjectStore } from '../src/object-store.js';
@@ -26,6 +28,13 @@ import { ObjectStore } from '../src/object-store.js';
 export interface Caller {
   subject: string;
   token: string;
+}
+
+/** An event's envelope as the outbox holds it, with what the tests read of it. */
+export interface OutboxEvent {
+  type: string;
+  subject: string;
+  data: Record<string, unknown>;
 }
 
 /** An S3 client for the local stack's S3 server. */
@@ -40,6 +49,28 @@ export const stackS3 = (): S3Client =>
   });
 
 export const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+
+/** The API an app serves: the harness's own, or one a test builds over other dependencies. */
+export type DocumentApi = ReturnType<typeof createApp>['api'];
+
+/** Requests to a Document API as one caller, with the caller's token on each. */
+export function requestsAs(api: DocumentApi, caller: Caller) {
+  const auth = (t: request.Test) => t.set('authorization', `Bearer ${caller.token}`);
+  return {
+    /** Uploads `body` titled Notes unless `query` names another title. */
+    upload: (body: string | Buffer, query: Record<string, string> = {}, type = 'text/plain') =>
+      auth(request(api).post('/v1/documents'))
+        .query({ title: 'Notes', ...query })
+        .set('content-type', type)
+        .send(body),
+    get: (path: string) => auth(request(api).get(path)),
+    put: (path: string) => auth(request(api).put(path)),
+    patch: (path: string) => auth(request(api).patch(path)),
+    delete: (path: string) => auth(request(api).delete(path)),
+    post: (path: string) => auth(request(api).post(path)),
+    restore: (id: string) => auth(request(api).post(`/v1/documents/${id}/restore`)),
+  };
+}
 
 /** Starts Document over this run's schema, bucket and topics (or the topics given, to meet another service). */
 export async function startDocument(
@@ -101,13 +132,31 @@ export async function startDocument(
       return { subject, token: await issuer.token({ subject, roles }) };
     },
     objectKeys,
+    /** Whether the bucket holds an object under this key. */
+    async stored(key: string): Promise<boolean> {
+      return (await objectKeys()).includes(key);
+    },
+    /** A content cleanup over this run's database, and its objects unless a test wraps them. */
+    cleanup(over: ObjectStore = objects): ContentCleanup {
+      return new ContentCleanup({ pool, objects: over, logger });
+    },
+    /** Uploads a document as `owner` and deletes it; answers its id, content and object key. */
+    async deleted(owner: Caller, text = `deleted ${randomBytes(4).toString('hex')}`) {
+      const as = requestsAs(app.api, owner);
+      const { body } = await as.upload(text).expect(201);
+      await as.delete(`/v1/documents/${body.id}`).expect(204);
+      const { rows } = await pool.query('SELECT object_key FROM documents WHERE id = $1', [body.id]);
+      return { id: body.id as string, text, key: rows[0].object_key as string };
+    },
     /** Rows of a table in this run's schema. */
     async count(table: 'documents' | 'object_cleanup' | 'outbox' | 'document_shares'): Promise<number> {
       return (await pool.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n;
     },
-    async events(): Promise<{ type: string; subject: string; data: Record<string, unknown> }[]> {
+    /** The events in the outbox, oldest first; only those about `subject` when it is given. */
+    async events(subject?: string): Promise<OutboxEvent[]> {
       const { rows } = await pool.query('SELECT envelope FROM outbox ORDER BY created_at, id');
-      return rows.map((r) => r.envelope);
+      const events: OutboxEvent[] = rows.map((r) => r.envelope);
+      return subject === undefined ? events : events.filter((e) => e.subject === subject);
     },
     /** Serves the API on a loopback port (for streamed uploads), once. */
     async url(): Promise<string> {

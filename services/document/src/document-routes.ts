@@ -160,13 +160,13 @@ export function documentRoutes(deps: { pool: pg.Pool; store: DocumentStore; rece
         summary: 'Undo the deletion of a document (owner or admin), while its content is still kept',
         description: `Deleted content is kept for the retention period, until the cleanup removes it. Until then the
 document comes back as it was (title, tags, shares), at a new version, and \`document.restored\` is
-published. 404 also when the content has been removed: the detail then says it is too late. 409 when
-the document is not deleted.`,
+published. 410 once the content has been removed: it is too late. 409 when the document is not
+deleted.`,
         tags: ['documents'],
         authenticated: true,
         params: DocumentId,
         responses: { 200: { description: 'The restored document', body: Document, headers: ETagHeader } },
-        problems: [403, 404, 409],
+        problems: [403, 404, 409, 410],
       },
       async ({ params, principal }) => {
         const doc = await store.restore(params.id, principal);

@@ -6,6 +6,7 @@
 import {
   ConflictError,
   enqueueEvent,
+  GoneError,
   NotFoundError,
   PreconditionError,
   type Principal,
@@ -167,7 +168,7 @@ export class DocumentStore {
         before.objectKey,
       ]);
       if (!rowCount || !(await this.objects.exists(before.objectKey))) {
-        throw new NotFoundError(
+        throw new GoneError(
           'The document was deleted and its content has since been removed: it is too late to restore it',
         );
       }

@@ -78,7 +78,7 @@ function separateApp(objects: ObjectStore) {
 }
 
 describe('restoring while the cleanup runs', () => {
-  it('when the cleanup is removing the content as the restore arrives, the restore waits for it and answers 404 too late', async () => {
+  it('when the cleanup is removing the content as the restore arrives, the restore waits for it and answers 410 too late', async () => {
     const doc = await h.deleted(ada);
     const gated = new GatedObjects(h.objects, 'delete');
     const sweep = h.cleanup(gated).runOnce();
@@ -92,7 +92,7 @@ describe('restoring while the cleanup runs', () => {
       gated.open();
       expect(await sweep).toBeGreaterThanOrEqual(1);
       const res = await restoring;
-      expect(res.status).toBe(404);
+      expect(res.status).toBe(410);
       expect(res.body.detail).toContain('too late to restore it');
       expect(await h.stored(doc.key)).toBe(false);
       await as(ada).get(`/v1/documents/${doc.id}`).expect(404);

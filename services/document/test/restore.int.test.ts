@@ -88,12 +88,13 @@ describe('restoring a deleted document', () => {
     expect(bad.body.errors[0]).toMatchObject({ field: 'id', in: 'params' });
   });
 
-  it('when the cleanup has removed the content, it answers 404 saying it is too late, and the document stays deleted', async () => {
+  it('when the cleanup has removed the content, it answers 410 Gone saying it is too late, and the document stays deleted', async () => {
     const doc = await h.deleted(ada);
     await h.cleanup().runOnce();
     expect(await h.stored(doc.key)).toBe(false);
 
-    const res = await as(ada).restore(doc.id).expect(404);
+    const res = await as(ada).restore(doc.id).expect(410);
+    expect(res.body.title).toBe('Gone');
     expect(res.body.detail).toBe(
       'The document was deleted and its content has since been removed: it is too late to restore it',
     );
@@ -101,12 +102,12 @@ describe('restoring a deleted document', () => {
     expect((await h.events(doc.id)).map((e) => e.type)).toEqual(['document.created', 'document.deleted']);
   });
 
-  it('when a cleanup removed the object but did not record it, the restore looks in storage and answers 404 too late', async () => {
+  it('when a cleanup removed the object but did not record it, the restore looks in storage and answers 410 too late', async () => {
     const doc = await h.deleted(ada);
     // As a sweep that removed the object and then lost its database connection leaves things.
     await h.objects.delete(doc.key);
 
-    const res = await as(ada).restore(doc.id).expect(404);
+    const res = await as(ada).restore(doc.id).expect(410);
     expect(res.body.detail).toContain('too late to restore it');
     await as(ada).get(`/v1/documents/${doc.id}`).expect(404);
     // Rolled back: the next sweep still finds the row and finishes the job.

@@ -64,6 +64,7 @@ const problemDescriptions: Record<number, string> = {
   403: 'The caller may not do this',
   404: 'Not found',
   409: 'Conflicts with the current state',
+  410: 'Existed, but is gone for good',
   412: 'The resource changed since its ETag was read',
   413: 'The request body is too large',
   415: 'The media type of the body is not accepted',

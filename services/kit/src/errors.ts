@@ -18,6 +18,7 @@ export type ProblemKind =
   | 'not-allowed'
   | 'not-found'
   | 'conflict'
+  | 'gone'
   | 'precondition-failed'
   | 'precondition-required'
   | 'too-large'
@@ -31,6 +32,7 @@ export const problemStatus: Readonly<Record<ProblemKind, number>> = {
   'not-allowed': 403,
   'not-found': 404,
   conflict: 409,
+  gone: 410,
   'precondition-failed': 412,
   'precondition-required': 428,
   'too-large': 413,
@@ -86,6 +88,13 @@ export class NotFoundError extends ServiceError {
 export class ConflictError extends ServiceError {
   constructor(message: string) {
     super('conflict', message);
+  }
+}
+
+/** The resource existed but is gone for good, such as deleted content already removed (410). */
+export class GoneError extends ServiceError {
+  constructor(message: string) {
+    super('gone', message);
   }
 }
 

@@ -27,6 +27,7 @@ const titles: Record<ProblemKind | 'internal' | 'unsupported-media-type', string
   'not-allowed': 'Not allowed',
   'not-found': 'Not found',
   conflict: 'Conflict',
+  gone: 'Gone',
   'precondition-failed': 'Precondition failed',
   'precondition-required': 'Precondition required',
   'too-large': 'Request too large',

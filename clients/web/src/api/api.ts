@@ -159,7 +159,7 @@ export function createApi(session: SessionStore, baseUrl = '') {
       remove: async (id: string) => {
         await authed(() => docs.DELETE('/v1/documents/{id}', { params: { path: { id } } }));
       },
-      /** Undoes a delete while the content is still kept: 404 once it is too late, 409 if not deleted. */
+      /** Undoes a delete while the content is still kept: 410 once it is too late, 409 if not deleted. */
       restore: async (id: string) =>
         (await authed(() => docs.POST('/v1/documents/{id}/restore', { params: { path: { id } } }))).data,
     },

@@ -96,8 +96,8 @@ export type paths = {
          * Undo the deletion of a document (owner or admin), while its content is still kept
          * @description Deleted content is kept for the retention period, until the cleanup removes it. Until then the
          *     document comes back as it was (title, tags, shares), at a new version, and `document.restored` is
-         *     published. 404 also when the content has been removed: the detail then says it is too late. 409 when
-         *     the document is not deleted.
+         *     published. 410 once the content has been removed: it is too late. 409 when the document is not
+         *     deleted.
          */
         post: operations["restoreDocument"];
         delete?: never;
@@ -928,6 +928,15 @@ export interface operations {
             };
             /** @description Conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Existed, but is gone for good */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -102,7 +102,7 @@ describe('the documents page', () => {
 
   it('when Undo comes too late for the service, it says so and the document stays gone', async () => {
     const restore = vi.fn(async () => {
-      throw new ApiError(404, {
+      throw new ApiError(410, {
         detail:
           'The document was deleted and its content has since been removed: it is too late to restore it',
       });

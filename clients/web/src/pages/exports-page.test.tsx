@@ -63,8 +63,11 @@ describe('the exports page', () => {
       });
       await screen.findByText('Being prepared…');
       expect(screen.getAllByRole('link', { name: 'Download export' })).toHaveLength(1);
-      await act(async () => vi.advanceTimersByTime(exportPollMs));
-      expect(get).toHaveBeenCalledWith(preparing.id);
+      // The poll starts in an effect after that render: advance until it has run at least once.
+      await vi.waitFor(async () => {
+        await act(async () => vi.advanceTimersByTime(exportPollMs));
+        expect(get).toHaveBeenCalledWith(preparing.id);
+      });
       await vi.waitFor(() =>
         expect(screen.getAllByRole('link', { name: 'Download export' })).toHaveLength(2),
       );

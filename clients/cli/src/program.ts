@@ -10,6 +10,7 @@ import { addClusterCommands } from './commands/cluster.js';
 import { addDocsCommands } from './commands/docs.js';
 import { addExportCommand } from './commands/export.js';
 import { addNotificationsCommand } from './commands/notifications.js';
+import { addRolesCommand } from './commands/roles.js';
 import { addSearchCommand } from './commands/search.js';
 import { bashScript, zshScript } from './completion.js';
 import { exitCodesHelp, withExamples } from './help.js';
@@ -22,7 +23,7 @@ export function buildProgram(
 ): Command {
   const program = new Command('quire')
     .description(
-      'quire: run the Quire platform on Kubernetes (status, wait, diff, pause, certs, events) and use it (login, docs, search, export, notifications, audit)',
+      'quire: run the Quire platform on Kubernetes (status, wait, diff, pause, certs, events) and use it (login, docs, search, export, notifications, audit, roles)',
     )
     .version(version, '-V, --version', 'print the version')
     .configureOutput(output)
@@ -40,6 +41,7 @@ export function buildProgram(
   addExportCommand(program);
   addNotificationsCommand(program);
   addAuditCommand(program);
+  addRolesCommand(program);
   program.commandsGroup('Shell:');
   const completion = program
     .command('completion')

@@ -31,6 +31,7 @@ const commands: Array<[string[], string]> = [
   [['notifications'], '$ quire notifications --unread --mark-read'],
   [['audit'], '$ quire audit --action document.shared --since 24h'],
   [['audit'], '$ quire audit --verify'],
+  [['roles'], '$ quire roles ada@example.com --grant admin'],
   [['completion'], '$ source <(quire completion bash)'],
 ];
 
@@ -48,6 +49,7 @@ const reads = [
   ['export', 'list'],
   ['notifications'],
   ['audit'],
+  ['roles'],
 ];
 
 describe('quire --help', () => {
@@ -117,7 +119,7 @@ describe('quire completion', () => {
     expect(bash.code).toBe(0);
     expect(bash.stdout).toContain('complete -o default -F _quire quire');
     expect(bash.stdout).toContain(
-      "'') echo 'status wait diff pause resume certs events login logout docs search export notifications audit completion'",
+      "'') echo 'status wait diff pause resume certs events login logout docs search export notifications audit roles completion'",
     );
     const zsh = await quire(['completion', 'zsh']);
     expect(zsh.stdout.startsWith('#compdef quire')).toBe(true);

@@ -100,4 +100,38 @@ describe('a platform user reading notifications and the audit log with the quire
     expect(human.code, human.stderr).toBe(0);
     expect(human.stdout).toContain('The audit chain is valid');
   });
+
+  it("as an admin, shows and changes roles with quire roles; revoking ends the other account's session", async () => {
+    // The previous story made this user an admin and logged in again.
+    const other = user.otherHome();
+    const otherEmail = `roles.${Date.now().toString(36)}@example.com`;
+    const signUp = await quire(['login', '--sign-up', '-e', otherEmail, '--password-stdin'], {
+      ...user.in(other),
+      input: password,
+    });
+    expect(signUp.code, signUp.stderr).toBe(0);
+
+    const shown = await quireJson<{ email: string; roles: string[] }>(['roles', otherEmail], as());
+    expect(shown).toMatchObject({ email: otherEmail, roles: ['user'] });
+    const granted = await quireJson<{ roles: string[] }>(['roles', otherEmail, '--grant', 'admin'], as());
+    expect(granted.roles).toEqual(['user', 'admin']);
+    const revoked = await quire(['roles', otherEmail, '--revoke', 'admin'], as());
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect(revoked.stdout).toContain(`${otherEmail} (`);
+    expect(revoked.stdout).toContain('): user');
+
+    // The other account's refresh token died with the revoke: its next refresh asks to log in again.
+    const stale = { ...user.credentials(other), expiresAt: new Date(0).toISOString() };
+    writeFileSync(user.credentialsFile(other), JSON.stringify(stale));
+    const after = await quire(['docs', 'list'], user.in(other));
+    expect(after.code).toBe(1);
+    expect(after.stderr).toContain('quire login');
+
+    const unknown = await quire(['roles', 'nobody@example.com'], as());
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('No account has the email nobody@example.com');
+    const self = await quire(['roles', email, '--revoke', 'admin'], as());
+    expect(self.code).toBe(1);
+    expect(self.stderr).toContain('cannot remove your own admin role');
+  });
 });

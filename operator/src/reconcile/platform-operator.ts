@@ -14,6 +14,7 @@ import { httpRouteKind, nodeKind, ownedKinds, platformKind, podKind } from '../r
 import { platformLabel } from '../render/labels.js';
 import type { RenderOptions } from '../render/render-context.js';
 import { type ApiClient, isNotFound } from '../runtime/api-client.js';
+import { createConditionMetric } from '../runtime/condition-metric.js';
 import type { OperatorConfig } from '../runtime/config.js';
 import type { Controller } from '../runtime/controller.js';
 import type { CrdRequirement } from '../runtime/crd-check.js';
@@ -102,6 +103,13 @@ export function addPlatformController(
   };
   const secrets = cachedSecretSource(manager.client, reader);
   const metrics = createExternalMetrics(manager.metrics.registry);
+  createConditionMetric(manager.metrics.registry, {
+    name: 'quire_platform_condition',
+    help: 'The status of each condition of a Platform as stored: 1 for the status it has (True, False or Unknown), 0 for the other two; only the leading replica reports Platforms',
+    objectLabel: 'platform',
+    // Only the leader writes status; a follower's cache is warm too but it reports none.
+    source: { objects: () => platforms.list(), reporting: () => manager.isLeading() },
+  });
   // Certificates first, so pods start with their certificate mounted; topics and schemas before the
   // workloads, which roll out only once every schema is migrated (a new spec.version migrates first).
   const phases = [

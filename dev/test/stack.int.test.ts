@@ -110,6 +110,35 @@ describe('the local stack', () => {
     }
   });
 
+  it('Kafka refuses a message for a topic nobody created, and does not create it', async () => {
+    // As on a cluster the operator runs: a client that asks for a missing topic (one another test
+    // deleted, say) gets an error, not a new topic with the broker's defaults.
+    const kafka = new Kafka({
+      clientId: 'stack-it',
+      brokers: stackSetting('QUIRE_KAFKA_BROKERS').split(','),
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 1 },
+    });
+    const topic = `stack-it-missing-${runId}`;
+    const admin = kafka.admin();
+    const producer = kafka.producer({
+      allowAutoTopicCreation: true,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    try {
+      await producer.connect();
+      await expect(producer.send({ topic, messages: [{ value: 'to nowhere' }] })).rejects.toThrow(
+        'This server does not host this topic-partition',
+      );
+      await admin.connect();
+      expect(await admin.listTopics()).not.toContain(topic);
+    } finally {
+      await producer.disconnect();
+      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+      await admin.disconnect();
+    }
+  });
+
   it('S3 stores, lists, returns and deletes an object in a new bucket', async () => {
     const s3 = s3Client();
     const Bucket = `stack-it-${runId}`;

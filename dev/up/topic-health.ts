@@ -1,9 +1,9 @@
 /**
  * Kafka topic names are fixed platform-wide, and the local Kafka is shared: a test elsewhere that
- * deletes its Platform's topics (Delete policy) deletes these too, and a running client then
- * re-creates them with the broker's defaults (auto.create.topics.enable, one partition). The operator
- * repairs that on its next reconcile, which `make up` asks for at once; the services' Kafka clients,
- * left with a stale view of the topics, are then restarted.
+ * deletes its Platform's topics (Delete policy) deletes these too, and they stay missing (the broker
+ * does not auto-create topics; a broker that did would re-create them with one partition). The
+ * operator repairs that on its next reconcile, which `make up` asks for at once; the services' Kafka
+ * clients, left with a stale view of the topics, are then restarted.
  */
 import { stackSetting } from '@quire/dev';
 import { Kafka, logLevel } from 'kafkajs';

@@ -17,6 +17,8 @@ import { createTopicsPhase } from './topics.js';
 class FakeKafka {
   readonly topics = new Map<string, DescribedTopic>();
   down = false;
+  /** The brokers' auto.create.topics.enable, as clusterInfo reads it. */
+  autoCreate = false;
   readonly calls: string[] = [];
 
   admin(): KafkaAdmin {
@@ -29,7 +31,7 @@ class FakeKafka {
       brokers: ['kafka-0:9092'],
       clusterInfo: async () => {
         check('clusterInfo');
-        return { brokerCount: 3, autoCreateTopics: false };
+        return { brokerCount: 3, autoCreateTopics: this.autoCreate };
       },
       describeTopics: async (names) => {
         check('describeTopics');
@@ -153,6 +155,21 @@ describe('the topics phase', () => {
     events.length = 0;
     await phase.run(scope);
     expect(events).toEqual([]);
+  });
+
+  it('when the brokers auto-create topics, converges all the same and warns in TopicsReady and in an Event', async () => {
+    const { kafka, phase, scope, events } = setup();
+    kafka.autoCreate = true;
+    const outcome = await phase.run(scope);
+    expect(outcome.condition).toMatchObject({ status: 'True', reason: 'Reconciled' });
+    expect(outcome.condition.message).toMatch(
+      /^All 2 topic\(s\) exist .*; warning: the brokers auto-create topics \(auto.create.topics.enable=true\)/,
+    );
+    expect(events.map((e) => [e.type, e.reason])).toEqual([
+      ['Normal', 'TopicCreated'],
+      ['Normal', 'TopicCreated'],
+      ['Warning', 'AutoCreateTopicsEnabled'],
+    ]);
   });
 
   it('leaves a released topic alone, and says so', async () => {

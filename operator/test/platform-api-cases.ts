@@ -235,6 +235,23 @@ export const invalidCases: readonly InvalidCase[] = [
     by: 'cel',
   },
   {
+    mistake: 'a CA of your own with a cert-manager issuer',
+    breakIt: (p) =>
+      (p.spec.mtls = {
+        issuer: { type: 'CertManager', certManager: { name: 'ca' }, caSecretRef: { name: 'my-ca' } },
+      }),
+    field: 'spec.mtls.issuer.caSecretRef',
+    message: 'spec.mtls.issuer.caSecretRef must be omitted when spec.mtls.issuer.type is CertManager',
+    by: 'cel',
+  },
+  {
+    mistake: 'a CA Secret name that is not an object name',
+    breakIt: (p) => (p.spec.mtls = { issuer: { caSecretRef: { name: 'My_CA' } } }),
+    field: 'spec.mtls.issuer.caSecretRef.name',
+    message: 'spec.mtls.issuer.caSecretRef.name must be a Kubernetes object name',
+    by: 'cel',
+  },
+  {
     mistake: 'no Kafka brokers',
     breakIt: (p) => (p.spec.kafka.bootstrapServers = []),
     field: 'spec.kafka.bootstrapServers',

@@ -170,6 +170,37 @@ describe('a cluster operator with the quire CLI', () => {
     expect(result.stderr).toContain('ReconciliationPaused=False (NotPaused): spec.paused is false');
   });
 
+  it('renews one certificate with quire certs --renew: the operator gives that Secret a new key, once, and leaves the others', async () => {
+    const secretKind = { group: '', version: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true };
+    const secret = (service: string) => getObject(secretKind, ns.name, `quire-${service}-tls`);
+    const [auth, document] = [await secret('auth'), await secret('document')];
+
+    const renew = await quire(['certs', ...inNs(), '--renew', 'auth']);
+    expect(renew.code, renew.stderr).toBe(0);
+    expect(renew.stderr).toContain(
+      `Requested a renewal of auth in Platform ${ns.name}/quire (platform.quire.dev/renew-certificates=auth@`,
+    );
+    expect(renew.stdout).toContain(`Platform ${ns.name}/quire, issuer BuiltIn`);
+    const renewedOnRequest = async () =>
+      (await quireJson<EventsView>(['events', ...inNs(), '--limit', '500'])).items.filter(
+        (e) => e.reason === 'CertificateRenewed' && /of auth .*renewal was requested/.test(e.note),
+      );
+    await waitFor(
+      'the auth certificate renewed on request',
+      async () => ((await renewedOnRequest()).length > 0 ? true : undefined),
+      { timeoutMs: 30_000, intervalMs: 1000 },
+    );
+    const tlsKey = (s: Awaited<ReturnType<typeof secret>>) =>
+      (s?.data as Record<string, string> | undefined)?.['tls.key'];
+    const after = await secret('auth');
+    expect(tlsKey(after)).not.toBe(tlsKey(auth));
+    expect((await secret('document'))?.metadata.resourceVersion).toBe(document?.metadata.resourceVersion);
+    // The request stays on the Platform; the operator does not act on it again.
+    if (operator) await settled(operator);
+    expect((await secret('auth'))?.metadata.resourceVersion).toBe(after?.metadata.resourceVersion);
+    expect((await renewedOnRequest()).map((e) => e.count)).toEqual([1]);
+  });
+
   it('lists certificates with their expiry, and quire certs --rotate starts a CA rotation the operator reports', async () => {
     const certs = await quireJson<CertsView>(['certs', ...inNs()]);
     expect(certs).toMatchObject({

@@ -14,6 +14,7 @@ const commands: Array<[string[], string]> = [
   [['pause'], '$ quire pause -n quire-prod'],
   [['resume'], '$ quire resume -n quire-prod'],
   [['certs'], '$ quire certs -n quire-prod --rotate'],
+  [['certs'], '$ quire certs -n quire-prod --renew auth,gateway'],
   [['events'], '$ quire events -n quire-prod'],
   [['login'], '$ quire login --server https://quire.example.com --email ada@example.com'],
   [['logout'], '$ quire logout'],
@@ -101,6 +102,17 @@ describe('usage errors', () => {
     }
     const timeout = await quire(['wait', '--timeout', 'soon']);
     expect(timeout.stderr).toContain('write it like 90s, 5m or 1h30m');
+  });
+
+  it('exit 2 for quire certs --renew naming what is not a certificate, before touching any cluster', async () => {
+    const result = await quire(['certs', '--renew', 'auth,ca', '--renew', 'gateway'], {
+      env: { KUBECONFIG: '/nonexistent' },
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--renew names ca, which is not a certificate of a Platform');
+    expect(result.stderr).toContain(
+      'Name one or more of auth, user, document, notification, search, export, audit, gateway; the CA is replaced with --rotate',
+    );
   });
 
   it('exit 2 for a manifest that cannot be read, before touching any cluster', async () => {

@@ -45,6 +45,8 @@ export const ConditionReason = {
   Issuing: 'Issuing',
   /** The configured cert-manager issuer is missing or not ready. */
   IssuerNotReady: 'IssuerNotReady',
+  /** The Platform carries an annotation the operator no longer reads; the message names its replacement. */
+  RetiredAnnotation: 'RetiredAnnotation',
   // Topics
   /** The change cannot be applied to Kafka (e.g. fewer partitions); the spec must change. */
   NotSupported: 'NotSupported',

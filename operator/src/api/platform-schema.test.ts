@@ -43,6 +43,15 @@ describe('the Platform schema', () => {
     });
   });
 
+  it('reads a CA you supply from tls.crt and tls.key of the Secret caSecretRef names, unless told other keys', () => {
+    const manifest = loadExample('platform-minimal');
+    manifest.spec.mtls = { issuer: { caSecretRef: { name: 'my-ca' } } };
+    expect(parsed(manifest).spec.mtls.issuer).toEqual({
+      type: 'BuiltIn',
+      caSecretRef: { name: 'my-ca', certificateKey: 'tls.crt', privateKeyKey: 'tls.key' },
+    });
+  });
+
   it("manages the platform's own topics, replicated once per zone, when no topics are listed", () => {
     expect(minimal.spec.kafka.topics).toEqual(defaultTopicSpecs());
     expect(minimal.spec.kafka.topics.map((t) => t.name)).toEqual(platformTopics.map((t) => t.name));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { admit, formatted, immutable, type StringFormat } from './admission-rules.js';
-import { dnsSubdomain, duration, durationSeconds } from './spec-common.js';
+import { dnsSubdomain, duration, durationSeconds, secretDataKey } from './spec-common.js';
 
 const trustDomain: StringFormat = {
   pattern: /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/,
@@ -8,12 +8,35 @@ const trustDomain: StringFormat = {
   allowed: "a SPIFFE trust domain: lowercase letters, digits, '.', '_' and '-', e.g. 'quire.example.com'",
 };
 
+/** A CA the user supplies: the built-in issuer's CA becomes an intermediate under it. */
+const caSecretRef = admit(
+  z.object({
+    name: formatted(
+      dnsSubdomain,
+      'spec.mtls.issuer.caSecretRef.name',
+      "Name of the Secret, in the Platform's namespace.",
+    ),
+    certificateKey: formatted(
+      secretDataKey,
+      'spec.mtls.issuer.caSecretRef.certificateKey',
+      'Key holding the CA certificate (PEM), followed by any intermediates above it.',
+    ).default('tls.crt'),
+    privateKeyKey: formatted(
+      secretDataKey,
+      'spec.mtls.issuer.caSecretRef.privateKeyKey',
+      "Key holding the CA certificate's private key (PEM).",
+    ).default('tls.key'),
+  }),
+  "A CA you supply, in a Secret in the Platform's namespace: the built-in CA becomes an intermediate signed by it, so every certificate chains to your root (a ca.crt key, if present, holds that root when the certificate is itself an intermediate). The CA's path length must allow one more CA below it. Changing or removing it rotates the built-in CA with the usual overlap. Only with type BuiltIn.",
+);
+
 const issuer = admit(
   z.object({
     type: admit(
       z.enum(['BuiltIn', 'CertManager']),
-      "BuiltIn: the operator runs its own CA, kept in a Secret in the Platform's namespace. CertManager: an existing cert-manager issuer signs the certificates.",
+      "BuiltIn: the operator runs its own CA, kept in a Secret in the Platform's namespace (a root, or an intermediate under caSecretRef). CertManager: an existing cert-manager issuer signs the certificates.",
     ).default('BuiltIn'),
+    caSecretRef: caSecretRef.optional(),
     certManager: admit(
       z.object({
         name: formatted(dnsSubdomain, 'spec.mtls.issuer.certManager.name', 'Name of the issuer.'),
@@ -44,6 +67,14 @@ const issuer = admit(
       message: 'spec.mtls.issuer.certManager must be omitted when spec.mtls.issuer.type is BuiltIn',
       check: (self) => self.type === 'CertManager' || self.certManager === undefined,
       fieldPath: '.certManager',
+      reason: 'FieldValueForbidden',
+    },
+    {
+      rule: "self.type == 'BuiltIn' || !has(self.caSecretRef)",
+      message:
+        'spec.mtls.issuer.caSecretRef must be omitted when spec.mtls.issuer.type is CertManager: the cert-manager issuer holds the CA',
+      check: (self) => self.type === 'BuiltIn' || self.caSecretRef === undefined,
+      fieldPath: '.caSecretRef',
       reason: 'FieldValueForbidden',
     },
   ],

@@ -1,19 +1,28 @@
 /**
- * The annotations the PKI reads and writes. On the Platform: the interim switches for a
- * user-supplied CA and a manual CA rotation. On Secrets: what a certificate was issued for and
- * where a CA rotation stands, so every decision survives an operator restart.
+ * The annotations the PKI reads and writes. On the Platform: requests a person makes (a CA rotation,
+ * a renewal of some certificates), each acted on once per new value. On Secrets: what a certificate
+ * was issued for and where a CA rotation stands, so every decision survives an operator restart.
  */
 const prefix = 'platform.quire.dev';
 
 /** Platform annotations a person sets. */
 export const platformAnnotations = {
-  /**
-   * Name of a Secret in the Platform's namespace with the user's CA (tls.crt, tls.key, optional
-   * ca.crt); the built-in CA becomes an intermediate under it. Until the API has a spec field.
-   */
-  caSecret: `${prefix}/ca-secret`,
-  /** Any new value starts a CA rotation (with overlap), as `cmctl renew` does for one certificate. */
+  /** Any new value starts a CA rotation (with overlap), which reissues every certificate. */
   rotateCa: `${prefix}/rotate-ca`,
+  /**
+   * `<name>[,<name>...]@<token>`: reissue those certificates (services or `gateway`) with new keys,
+   * once per new token, as `cmctl renew` does for a cert-manager Certificate (see renew-request.ts).
+   */
+  renewCertificates: `${prefix}/renew-certificates`,
+} as const;
+
+/**
+ * Platform annotations the operator no longer reads. A Platform that still carries one is told, in
+ * its status or an event, which field replaced it: ignoring it quietly could change its CA.
+ */
+export const retiredPlatformAnnotations = {
+  /** Named the user's CA Secret; replaced by spec.mtls.issuer.caSecretRef. */
+  caSecret: `${prefix}/ca-secret`,
 } as const;
 
 /** Annotations on the Secrets the PKI writes. */
@@ -25,6 +34,8 @@ export const secretAnnotations = {
   lifetime: `${prefix}/certificate-lifetime`,
   notAfter: `${prefix}/not-after`,
   renewalTime: `${prefix}/renewal-time`,
+  /** On a leaf Secret: the last `renew-certificates` value that named it and was acted on. */
+  renewRequest: `${prefix}/renew-request`,
   /** On the CA Secret: when the next CA was added to the bundle (it signs after the overlap). */
   nextPublishedAt: `${prefix}/ca-next-published-at`,
   /** On the CA Secret: when roots no longer in use leave the bundle. */

@@ -9,6 +9,9 @@ import { serviceObjectName, tlsSecretName } from '../render/names.js';
 /** The identity the API gateway presents to the public services. */
 export const gatewayIdentityName = 'gateway';
 
+/** The names of a Platform's identities (the services, then the gateway), as status.certificates lists them. */
+export const identityNames: readonly string[] = [...serviceNames, gatewayIdentityName];
+
 /** The Secret holding the gateway's client certificate: `<platform>-gateway-tls`. */
 export function gatewayTlsSecretName(platform: string): string {
   return `${platform}-${gatewayIdentityName}-tls`;

@@ -32,6 +32,8 @@ export async function planLeafSecret(options: {
   lifetimeMs: number;
   renewBeforeMs: number;
   now: Date;
+  /** The Platform's renewal request, when it names this identity (renew-request.ts). */
+  renewRequest?: string | undefined;
 }): Promise<LeafPlan> {
   const { identity, ca, now } = options;
   const found = readLeafSecret(options.found);
@@ -43,6 +45,7 @@ export async function planLeafSecret(options: {
     renewBeforeMs: options.renewBeforeMs,
     now,
     name: identity.secretName,
+    renewRequest: options.renewRequest,
   });
   const leaf =
     reissued || !existing
@@ -65,6 +68,9 @@ export async function planLeafSecret(options: {
     lifetime: options.lifetime,
     notAfter,
     renewalTime: renewal,
+    // A new leaf answers the request that names it, whatever else made it due; a kept one keeps its record.
+    renewRequest:
+      reissued && options.renewRequest !== undefined ? options.renewRequest : existing?.leaf.renewRequest,
   });
   return { secret, reissued, notAfter, renewalTime: renewal };
 }

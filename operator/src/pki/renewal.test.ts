@@ -64,4 +64,17 @@ describe('deciding to reissue', () => {
       ReissueReason.Expiring,
     );
   });
+
+  it('reissues for a renewal request that names the certificate until the Secret records that request', async () => {
+    const ca = await createCa({ commonName: 'ca', now });
+    const { cert } = await issueLeaf({ ca, identity: auth, now, lifetimeMs: 24 * hour });
+    const want = { identity: auth, ca, lifetime: '24h', renewBeforeMs: 8 * hour, now, name: auth.secretName };
+    expect(reissueReason({ cert, lifetime: '24h' }, { ...want, renewRequest: 'auth@1' })).toBe(
+      ReissueReason.Requested,
+    );
+    const answered = { cert, lifetime: '24h', renewRequest: 'auth@1' };
+    expect(reissueReason(answered, { ...want, renewRequest: 'auth@1' })).toBeUndefined();
+    expect(reissueReason(answered, { ...want, renewRequest: 'auth,user@2' })).toBe(ReissueReason.Requested);
+    expect(reissueReason(answered, want)).toBeUndefined();
+  });
 });

@@ -46,6 +46,7 @@ export const ReissueReason = {
   SansChanged: 'SansChanged',
   IssuerChanged: 'IssuerChanged',
   LifetimeChanged: 'LifetimeChanged',
+  Requested: 'Requested',
 } as const;
 export type ReissueReason = (typeof ReissueReason)[keyof typeof ReissueReason];
 
@@ -57,6 +58,7 @@ export const reissueWording: Record<ReissueReason, string> = {
   SansChanged: 'its DNS names or SPIFFE ID changed',
   IssuerChanged: 'the signing CA changed',
   LifetimeChanged: 'spec.mtls.certificateLifetime changed',
+  Requested: 'a renewal was requested on the Platform',
 };
 
 /** A leaf as found in its Secret. */
@@ -64,6 +66,8 @@ export interface ExistingLeaf {
   cert: X509Certificate;
   /** The certificateLifetime it was issued for (an annotation on the Secret). */
   lifetime: string | undefined;
+  /** The last renewal request it was reissued for (an annotation on the Secret). */
+  renewRequest?: string | undefined;
 }
 
 const sameSet = (a: readonly string[], b: readonly string[]) =>
@@ -79,6 +83,8 @@ export function reissueReason(
     renewBeforeMs: number;
     now: Date;
     name: string;
+    /** The Platform's renewal request, when it names this certificate (renew-request.ts). */
+    renewRequest?: string | undefined;
   },
 ): ReissueReason | undefined {
   if (existing === undefined) return ReissueReason.Missing;
@@ -89,6 +95,9 @@ export function reissueReason(
   if (!sameSet(subjectAltNameUris(san), [want.identity.spiffeId])) return ReissueReason.SansChanged;
   if (!isIssuedBy(cert, want.ca.cert)) return ReissueReason.IssuerChanged;
   if (existing.lifetime !== want.lifetime) return ReissueReason.LifetimeChanged;
+  if (want.renewRequest !== undefined && want.renewRequest !== existing.renewRequest) {
+    return ReissueReason.Requested;
+  }
   const renewAt = renewalTime({
     notBefore: cert.validFromDate,
     notAfter: cert.validToDate,

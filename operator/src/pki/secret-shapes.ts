@@ -36,6 +36,8 @@ export function leafSecret(options: {
   lifetime: string;
   notAfter: Date;
   renewalTime: Date;
+  /** The renewal request this leaf answers, kept so the same request is not acted on twice. */
+  renewRequest?: string | undefined;
 }): KubeObject {
   const { identity } = options;
   return {
@@ -49,13 +51,14 @@ export function leafSecret(options: {
         'app.kubernetes.io/component': 'workload-certificate',
         'platform.quire.dev/identity': identity.name,
       },
-      annotations: {
+      annotations: defined({
         [a.spiffeId]: identity.spiffeId,
         [a.issuerFingerprint]: options.issuerFingerprint,
         [a.lifetime]: options.lifetime,
         [a.notAfter]: options.notAfter.toISOString(),
         [a.renewalTime]: options.renewalTime.toISOString(),
-      },
+        [a.renewRequest]: options.renewRequest,
+      }),
     },
     data: {
       [tlsFiles.cert]: b64(options.chainPem),
@@ -76,7 +79,9 @@ export function readLeafSecret(
   try {
     const [cert] = parseCertificates(chainPem);
     if (!cert?.checkPrivateKey(importPrivateKey(keyPem).object)) return 'malformed';
-    return { leaf: { cert, lifetime: secret.metadata.annotations?.[a.lifetime] }, chainPem, keyPem };
+    const annotations = secret.metadata.annotations ?? {};
+    const leaf = { cert, lifetime: annotations[a.lifetime], renewRequest: annotations[a.renewRequest] };
+    return { leaf, chainPem, keyPem };
   } catch {
     return 'malformed';
   }
@@ -143,12 +148,26 @@ export function readCaSecret(secret: KubeObject, now: Date): CaState {
   return state;
 }
 
-/** The user's CA from its Secret (tls.crt with any intermediates, tls.key, optional ca.crt root). */
-export function readUserCaSecret(secret: KubeObject, now: Date): Ca {
-  const certPem = text(secret, tlsFiles.cert);
-  const keyPem = text(secret, tlsFiles.key);
+/** Where in the user's Secret its CA is: spec.mtls.issuer.caSecretRef's keys. */
+export interface UserCaKeys {
+  certificateKey: string;
+  privateKeyKey: string;
+}
+
+/** The user's CA from its Secret (certificate with any intermediates, key, optional ca.crt root). */
+export function readUserCaSecret(secret: KubeObject, now: Date, keys: UserCaKeys): Ca {
+  const certPem = text(secret, keys.certificateKey);
+  const keyPem = text(secret, keys.privateKeyKey);
+  const missing = [
+    certPem ? undefined : `${keys.certificateKey} (caSecretRef.certificateKey)`,
+    keyPem ? undefined : `${keys.privateKeyKey} (caSecretRef.privateKeyKey)`,
+  ].filter((k) => k !== undefined);
   if (!certPem || !keyPem) {
-    throw new CaError(CaProblem.Malformed, `the Secret ${secret.metadata.name} lacks tls.crt or tls.key`);
+    const found = Object.keys((secret.data as Record<string, string> | undefined) ?? {});
+    throw new CaError(
+      CaProblem.Malformed,
+      `the Secret ${secret.metadata.name} has no ${missing.join(' and no ')}; its keys are ${found.length > 0 ? found.join(', ') : 'none'}`,
+    );
   }
   const anchorsPem = text(secret, tlsFiles.ca);
   const ca = parseCa({ certPem, keyPem, now, ...(anchorsPem ? { anchorsPem } : {}) });

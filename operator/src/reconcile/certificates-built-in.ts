@@ -1,16 +1,19 @@
 /**
  * The certificates phase with the built-in issuer: the CA Secret first, then one Secret per
- * identity, each reissued only when a reason says so (missing or unreadable, at its renewal time, or
- * its names, signing CA or lifetime changed), so a reconcile that finds nothing due changes nothing.
+ * identity, each reissued only when a reason says so (missing or unreadable, at its renewal time, its
+ * names, signing CA or lifetime changed, or a person asked for it once), so a reconcile that finds nothing due changes nothing.
  * The phase looks again at the earliest renewal, of a leaf or of the CA itself.
  */
 import { ConditionReason } from '../api/index.js';
+import { platformAnnotations } from '../pki/annotations.js';
 import { caSecretName } from '../pki/identities.js';
 import { planLeafSecret } from '../pki/leaf-plan.js';
+import { renewRequestFor } from '../pki/renew-request.js';
 import { reissueWording } from '../pki/renewal.js';
 import { caSecret } from '../pki/secret-shapes.js';
 import { kinds } from '../runtime/resource-kind.js';
 import { resolveCa } from './certificates-ca.js';
+import { renewRequestOf } from './certificates-requests.js';
 import type { CertificatesOptions, CertificatesRun } from './certificates-run.js';
 import type { PhaseOutcome } from './scope.js';
 
@@ -31,6 +34,7 @@ export async function builtIn(run: CertificatesRun, options: CertificatesOptions
   run.report('ca', caName, active.cert.validToDate, step.nextCheckAt);
 
   const lifetime = input.platform.spec.mtls.certificateLifetime;
+  const request = renewRequestOf(run);
   let nextCheck = step.nextCheckAt.getTime();
   for (const identity of run.identities) {
     const plan = await planLeafSecret({
@@ -43,13 +47,16 @@ export async function builtIn(run: CertificatesRun, options: CertificatesOptions
       lifetimeMs: run.lifetimeMs,
       renewBeforeMs: run.renewBeforeMs,
       now: input.now,
+      renewRequest: renewRequestFor(request, identity.name),
     });
     const outcome = await run.deps.apply(kinds.secret, plan.secret, { owner: run.owner });
     if (outcome.result === 'conflict') return run.conflict(outcome);
     const { reissued: why, notAfter, renewalTime } = plan;
     if (why) {
       const verb = why === 'Missing' ? 'Issued' : 'Renewed';
-      const note = `${verb} the certificate of ${identity.name} (Secret ${identity.secretName}) because ${reissueWording[why]}; valid until ${notAfter.toISOString()}, renewal at ${renewalTime.toISOString()}`;
+      const asked =
+        why === 'Requested' ? ` (${platformAnnotations.renewCertificates}=${request?.value})` : '';
+      const note = `${verb} the certificate of ${identity.name} (Secret ${identity.secretName}) because ${reissueWording[why]}${asked}; valid until ${notAfter.toISOString()}, renewal at ${renewalTime.toISOString()}`;
       run.event('Normal', `Certificate${verb}`, note);
     }
     run.report(identity.name, identity.secretName, notAfter, renewalTime);

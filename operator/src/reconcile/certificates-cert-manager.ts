@@ -6,6 +6,7 @@
  */
 import { ConditionReason, type Platform } from '../api/index.js';
 import { buildCertificate, certificateKind, certificateStatusOf } from '../pki/cert-manager.js';
+import { warnIgnoredAnnotations } from './certificates-requests.js';
 import { type CertificatesRun, recheckMs } from './certificates-run.js';
 import type { PhaseOutcome } from './scope.js';
 
@@ -14,6 +15,7 @@ export async function viaCertManager(
   run: CertificatesRun,
   issuer: NonNullable<Platform['spec']['mtls']['issuer']['certManager']>,
 ): Promise<PhaseOutcome> {
+  warnIgnoredAnnotations(run);
   const waiting: string[] = [];
   // cert-manager renews by itself; looking again at the earliest renewal refreshes the status.
   let next = Number.POSITIVE_INFINITY;

@@ -128,16 +128,31 @@ describe('the certificates phase with the built-in CA', () => {
     expect(steps[6]!.every((s) => !trusts(s, steps[0]![0]))).toBe(true);
   });
 
-  it('signs under a CA the user supplies in a Secret, with the intermediate in each chain', async () => {
+  it('signs under a CA the user supplies in a Secret named by spec.mtls.issuer.caSecretRef, with the intermediate in each chain', async () => {
     const user = await createCa({ commonName: 'User root', now: t0, pathLength: 1 });
     cluster.put(kinds.secret, {
       metadata: { name: 'my-ca', namespace: ns },
       data: { 'tls.crt': b64(user.cert.toString()), 'tls.key': b64(user.keyPem) },
     });
-    manifest.metadata.annotations = { [platformAnnotations.caSecret]: 'my-ca' };
+    manifest.spec.mtls = { issuer: { caSecretRef: { name: 'my-ca' } } };
     await reconcile(t0);
     const auth = leafSecrets()[0];
     expect(chainOf(auth).map((c) => c.subject)).toEqual(['CN=quire-auth', 'CN=Quire prod/quire CA']);
+    expect(parseCertificates(secretText(auth, 'ca.crt'))[0]?.fingerprint256).toBe(user.cert.fingerprint256);
+  });
+
+  it('reads the user’s CA from the keys caSecretRef names when they are not tls.crt and tls.key', async () => {
+    const user = await createCa({ commonName: 'Keyed root', now: t0, pathLength: 1 });
+    cluster.put(kinds.secret, {
+      metadata: { name: 'my-ca', namespace: ns },
+      data: { 'root.pem': b64(user.cert.toString()), 'root-key.pem': b64(user.keyPem) },
+    });
+    manifest.spec.mtls = {
+      issuer: { caSecretRef: { name: 'my-ca', certificateKey: 'root.pem', privateKeyKey: 'root-key.pem' } },
+    };
+    const outcome = await reconcile(t0);
+    expect(outcome.condition.status).toBe('True');
+    const auth = leafSecrets()[0];
     expect(parseCertificates(secretText(auth, 'ca.crt'))[0]?.fingerprint256).toBe(user.cert.fingerprint256);
   });
 });
@@ -147,7 +162,7 @@ describe('a CA that cannot be used', () => {
     await reconcile(t0);
     const before = JSON.stringify(leafSecrets());
     if (data) cluster.put(kinds.secret, { metadata: { name: 'my-ca', namespace: ns }, data });
-    manifest.metadata.annotations = { [platformAnnotations.caSecret]: 'my-ca' };
+    manifest.spec.mtls = { issuer: { caSecretRef: { name: 'my-ca' } } };
     cluster.reset();
     const outcome = await reconcile(new Date(t0.getTime() + minute));
     expect(cluster.applied).toEqual([]);
@@ -158,7 +173,19 @@ describe('a CA that cannot be used', () => {
   }
 
   it('stops with SecretNotFound when the named Secret does not exist, and keeps the certificates serving', async () => {
-    expect(await withUserCa(undefined)).toMatchObject({ status: 'False', reason: 'SecretNotFound' });
+    const condition = await withUserCa(undefined);
+    expect(condition).toMatchObject({ status: 'False', reason: 'SecretNotFound' });
+    expect(condition.message).toContain(
+      'The CA Secret my-ca named by spec.mtls.issuer.caSecretRef does not exist',
+    );
+  });
+
+  it('names the keys it looked for, and those the Secret has, when the CA is not under them', async () => {
+    const condition = await withUserCa({ 'ca.pem': b64('x'), 'ca-key.pem': b64('y') });
+    expect(condition).toMatchObject({ status: 'False', reason: CaProblem.Malformed });
+    expect(condition.message).toContain(
+      'has no tls.crt (caSecretRef.certificateKey) and no tls.key (caSecretRef.privateKeyKey); its keys are ca.pem, ca-key.pem',
+    );
   });
 
   it('says the Secret is malformed when it holds no certificate', async () => {

@@ -6,7 +6,8 @@
  * that cannot be used stops the phase before it writes anything, so existing certificates keep serving.
  * This file only chooses the mode and plugs the phase into the orchestrator: the built-in issuer is in
  * certificates-built-in.ts (its CA in certificates-ca.ts), cert-manager in certificates-cert-manager.ts,
- * and how a run records what it finds in certificates-run.ts.
+ * what a person asks through the Platform's annotations in certificates-requests.ts, and how a run
+ * records what it finds in certificates-run.ts.
  */
 import { ConditionType } from '../api/index.js';
 import type { CertificateExpiryMetric } from '../pki/expiry-metric.js';

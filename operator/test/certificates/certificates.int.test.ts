@@ -25,7 +25,7 @@ import { Applier } from '../../src/runtime/apply.js';
 import { EventRecorder } from '../../src/runtime/event-recorder.js';
 import { type KubeObject, kinds, type ResourceKind, resourcePath } from '../../src/runtime/resource-kind.js';
 import { StatusWriter } from '../../src/runtime/status-writer.js';
-import { chainOf } from './fixtures/chains.js';
+import { chainOf, secretText } from './fixtures/chains.js';
 import { type Manifest, minimalManifest } from './fixtures/platform.js';
 
 const minute = 60_000;
@@ -167,7 +167,7 @@ describe('the certificates phase on the local cluster', () => {
     });
   });
 
-  it('keeps the issued Secrets untouched and says why when the named CA Secret is not a CA', async () => {
+  it('keeps the issued Secrets untouched and says why when the CA Secret spec.mtls.issuer.caSecretRef names is not a CA', async () => {
     const manifest = minimalManifest(ns.name, 'badca');
     const platform = await createPlatform(manifest);
     await reconcile(platform, new Date());
@@ -179,11 +179,9 @@ describe('the certificates phase on the local cluster', () => {
       // A leaf's own Secret: a valid certificate and key, but not a CA.
       data: { ...(before?.data as Record<string, string> | undefined) },
     });
-    const annotated = await applyServerSide(platformKind, {
-      ...(manifest as KubeObject),
-      metadata: { ...manifest.metadata, annotations: { [platformAnnotations.caSecret]: 'user-ca' } },
-    });
-    const outcome = await reconcile(annotated, new Date());
+    manifest.spec.mtls = { issuer: { caSecretRef: { name: 'user-ca' } } };
+    const named = await applyServerSide(platformKind, manifest as KubeObject);
+    const outcome = await reconcile(named, new Date());
     expect(outcome.condition).toMatchObject({ status: 'False', reason: CaProblem.NotACa });
     expect((await get(kinds.secret, ns.name, 'badca-auth-tls'))?.metadata.resourceVersion).toBe(
       before?.metadata.resourceVersion,
@@ -192,6 +190,52 @@ describe('the certificates phase on the local cluster', () => {
       conditions?: Array<{ type: string; reason: string; message: string }>;
     };
     expect(stored.conditions?.find((c) => c.type === 'CertificatesReady')?.message).toMatch(/is not a CA/);
+  });
+
+  it('reissues with a new key only the Secret a renew-certificates request names, once per request', async () => {
+    const manifest = minimalManifest(ns.name, 'renew');
+    await reconcile(await createPlatform(manifest), new Date());
+    const renewIdentities = platformIdentities({
+      platform: 'renew',
+      namespace: ns.name,
+      trustDomain: 'quire.local',
+    });
+    const secrets = async () =>
+      Promise.all(renewIdentities.map((i) => get(kinds.secret, ns.name, i.secretName)));
+    const before = await secrets();
+
+    const value = `document@${new Date().toISOString()}`;
+    manifest.metadata.annotations = { [platformAnnotations.renewCertificates]: value };
+    const requested = await applyServerSide(platformKind, manifest as KubeObject);
+    const outcome = await reconcile(requested, new Date());
+    expect(outcome.condition.status).toBe('True');
+    const after = await secrets();
+    const changed = renewIdentities
+      .filter((_, i) => after[i]?.metadata.resourceVersion !== before[i]?.metadata.resourceVersion)
+      .map((i) => i.name);
+    expect(changed).toEqual(['document']);
+    const d = renewIdentities.findIndex((i) => i.name === 'document');
+    expect(chainOf(after[d])[0]?.serialNumber).not.toBe(chainOf(before[d])[0]?.serialNumber);
+    expect(secretText(after[d], 'tls.key')).not.toBe(secretText(before[d], 'tls.key'));
+    expect(after[d]?.metadata.annotations?.['platform.quire.dev/renew-request']).toBe(value);
+
+    // The request stays on the Platform; acting on it again would loop.
+    await reconcile((await get(platformKind, ns.name, 'renew')) ?? requested, new Date());
+    expect((await get(kinds.secret, ns.name, 'renew-document-tls'))?.metadata.resourceVersion).toBe(
+      after[d]?.metadata.resourceVersion,
+    );
+    await events.flush();
+    const list = await client.request<{
+      items: Array<{ reason: string; note: string; regarding: { name: string } }>;
+    }>('GET', resourcePath(kinds.event, { namespace: ns.name }));
+    const renewed = list.items.filter(
+      (e) => e.regarding.name === 'renew' && e.reason === 'CertificateRenewed',
+    );
+    expect(renewed.map((e) => e.note)).toEqual([
+      expect.stringContaining(
+        `Renewed the certificate of document (Secret renew-document-tls) because a renewal was requested on the Platform (platform.quire.dev/renew-certificates=${value})`,
+      ),
+    ]);
   });
 
   it('applies cert-manager Certificates, owned by the Platform, that the cert-manager CRD accepts', async () => {

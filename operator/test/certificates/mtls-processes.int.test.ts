@@ -186,7 +186,7 @@ describe('OpenSSL and operator-issued chains', () => {
     });
     const manifest = minimalManifest(ns);
     manifest.metadata.uid = 'platform-uid';
-    manifest.metadata.annotations = { [platformAnnotations.caSecret]: 'user-ca' };
+    manifest.spec.mtls = { issuer: { caSecretRef: { name: 'user-ca' } } };
     const { object, platform } = platformOf(manifest);
     await reconcileCertificates(
       { object, platform, name: 'quire', namespace: ns, now: new Date() },

@@ -29,6 +29,15 @@ const timeoutOption = (fallback: string, what: string) =>
 
 type Read = KubeOptions & { output: OutputFormat };
 
+/** A repeatable option of comma-separated names, gathered into one list. */
+const collectNames = (value: string, previous: string[] = []) => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== ''),
+];
+
 /** Registers status, wait, diff, pause, resume, certs and events on `program`. */
 export function addClusterCommands(program: Command): void {
   const status = kubeOptions(
@@ -146,7 +155,7 @@ export function addClusterCommands(program: Command): void {
     program
       .command('certs')
       .description(
-        'List a Platform’s certificates and when they expire; --rotate starts a CA rotation that reissues every certificate',
+        'List a Platform’s certificates and when they expire; --rotate starts a CA rotation that reissues every certificate, --renew reissues the ones named',
       ),
   )
     .argument(...platformArgument)
@@ -154,14 +163,23 @@ export function addClusterCommands(program: Command): void {
       '--rotate',
       'rotate now: a new CA is trusted at once, signs after the overlap, and every certificate is reissued',
     )
+    .option(
+      '--renew <name>',
+      'reissue this certificate now with a new key: a service (auth, user, document, notification, search, export, audit) or gateway; repeat it or separate names with commas',
+      collectNames,
+    )
     .addOption(outputOption())
-    .action(async (name: string | undefined, options: Read & { rotate?: boolean }) => {
+    .action(async (name: string | undefined, options: Read & { rotate?: boolean; renew?: string[] }) => {
       const { runCerts } = await import('../kube/certs.js');
       await runCerts(name, options);
     });
   withExamples(certs, [
     ['quire certs -n quire-prod', 'expiry and renewal time of every certificate'],
-    ['quire certs -n quire-prod --rotate', 'force a rotation after a suspected key leak'],
+    ['quire certs -n quire-prod --rotate', 'force a rotation after a suspected CA key leak'],
+    [
+      'quire certs -n quire-prod --renew auth,gateway',
+      'new keys and certificates for auth and the gateway only',
+    ],
   ]);
 
   const events = kubeOptions(

@@ -19,31 +19,62 @@ export interface CertificateExpiryMetric {
   set(times: CertificateTimes): void;
 }
 
-/** Registers the gauges in `registry` (the operator's, served on its metrics port). */
-export function createCertificateExpiryMetric(registry: Registry): CertificateExpiryMetric {
+/** The Platforms that exist, `namespace/name`: read from the informer's cache at scrape time. */
+export type LivePlatforms = () => Iterable<{ metadata: { namespace?: string; name?: string } }>;
+
+const platformKey = (namespace: string, platform: string) => `${namespace}/${platform}`;
+
+/**
+ * Registers the gauges in `registry` (the operator's, served on its metrics port). With `live`, each
+ * scrape drops the certificates of Platforms that no longer exist, so a deleted Platform's expiry
+ * cannot fire QuireCertificateExpiringSoon weeks later.
+ */
+export function createCertificateExpiryMetric(
+  registry: Registry,
+  live?: LivePlatforms,
+): CertificateExpiryMetric {
   const labelNames = ['namespace', 'platform', 'name', 'secret'] as const;
-  const expiry = new Gauge({
+  // The latest times of each certificate, by its labels; the gauges are filled from it on scrape.
+  const latest = new Map<string, CertificateTimes>();
+  const labelsOf = (t: CertificateTimes) => ({
+    namespace: t.namespace,
+    platform: t.platform,
+    name: t.name,
+    secret: t.secret,
+  });
+  const current = (): CertificateTimes[] => {
+    if (live) {
+      const existing = new Set(
+        [...live()].map((p) => platformKey(p.metadata.namespace ?? '', p.metadata.name ?? '')),
+      );
+      for (const [key, t] of latest)
+        if (!existing.has(platformKey(t.namespace, t.platform))) latest.delete(key);
+    }
+    return [...latest.values()];
+  };
+  new Gauge({
     name: 'quire_certificate_expiration_timestamp_seconds',
     help: 'The date after which the certificate expires, as a Unix timestamp',
     labelNames,
     registers: [registry],
+    collect() {
+      this.reset();
+      for (const t of current()) this.set(labelsOf(t), t.notAfter.getTime() / 1000);
+    },
   });
-  const renewal = new Gauge({
+  new Gauge({
     name: 'quire_certificate_renewal_timestamp_seconds',
     help: 'The date at which the operator renews the certificate, as a Unix timestamp',
     labelNames,
     registers: [registry],
+    collect() {
+      this.reset();
+      for (const t of current()) if (t.renewalTime) this.set(labelsOf(t), t.renewalTime.getTime() / 1000);
+    },
   });
   return {
     set(times) {
-      const labels = {
-        namespace: times.namespace,
-        platform: times.platform,
-        name: times.name,
-        secret: times.secret,
-      };
-      expiry.set(labels, times.notAfter.getTime() / 1000);
-      if (times.renewalTime) renewal.set(labels, times.renewalTime.getTime() / 1000);
+      latest.set(JSON.stringify(labelsOf(times)), times);
     },
   };
 }

@@ -114,7 +114,8 @@ export function addPlatformController(
   // workloads, which roll out only once every schema is migrated (a new spec.version migrates first).
   const phases = [
     createCertificatesPhase({
-      expiry: createCertificateExpiryMetric(manager.metrics.registry),
+      // A deleted Platform's certificates leave the gauges at the next scrape.
+      expiry: createCertificateExpiryMetric(manager.metrics.registry, () => platforms.list()),
       fetch: fetchFrom(manager.client),
     }),
     createTopicsPhase({ secrets, metrics }),

@@ -36,12 +36,12 @@ export type CaProblem = (typeof CaProblem)[keyof typeof CaProblem];
 
 /** A CA that cannot be used, with the reason and a message that tells a person what to fix. */
 export class CaError extends Error {
-  constructor(
-    readonly reason: CaProblem,
-    message: string,
-  ) {
+  readonly reason: CaProblem;
+
+  constructor(reason: CaProblem, message: string) {
     super(message);
     this.name = 'CaError';
+    this.reason = reason;
   }
 }
 

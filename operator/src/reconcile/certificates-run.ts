@@ -55,11 +55,12 @@ export class CertificatesRun {
   readonly lifetimeMs: number;
   readonly renewBeforeMs: number;
 
-  constructor(
-    readonly input: CertificatesInput,
-    readonly deps: CertificatesDeps,
-    options: CertificatesOptions,
-  ) {
+  readonly input: CertificatesInput;
+  readonly deps: CertificatesDeps;
+
+  constructor(input: CertificatesInput, deps: CertificatesDeps, options: CertificatesOptions) {
+    this.input = input;
+    this.deps = deps;
     const mtls = input.platform.spec.mtls;
     this.owner = { kind: platformKind, object: input.object };
     this.identities = platformIdentities({

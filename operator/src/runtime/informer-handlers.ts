@@ -15,8 +15,12 @@ export interface InformerHandler<T extends KubeObject> {
 /** The handlers of one informer; a failing handler is logged and the rest still run. */
 export class InformerHandlers<T extends KubeObject> {
   private readonly handlers = new Set<InformerHandler<T>>();
+  private readonly log: Logger;
 
-  constructor(private readonly log: Logger) {}
+  // No parameter property: the leader-election tests run these sources with Node's type stripping.
+  constructor(log: Logger) {
+    this.log = log;
+  }
 
   /** Adds a handler, first telling it of `existing` as adds; returns what removes it. */
   add(handler: InformerHandler<T>, existing: readonly T[]): () => void {

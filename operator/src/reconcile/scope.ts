@@ -9,6 +9,7 @@ import type { RenderOptions } from '../render/render-context.js';
 import type { ApplyOutcome, Owner } from '../runtime/apply.js';
 import type { ConditionInput } from '../runtime/conditions.js';
 import type { EventInput } from '../runtime/event-recorder.js';
+import type { FieldHandoff } from '../runtime/field-handoff.js';
 import type { Logger } from '../runtime/logger.js';
 import type { KubeObject, ObjectKey, ResourceKind } from '../runtime/resource-kind.js';
 
@@ -21,7 +22,12 @@ export interface ObjectReader {
 
 /** Writes objects: server-side apply with the operator's field manager, and pruning of what is no longer wanted. */
 export interface ObjectWriter {
-  apply(kind: ResourceKind, desired: KubeObject, options: { owner: Owner }): Promise<ApplyOutcome>;
+  /** `handoff` names a field to keep at its live value when `desired` stops declaring it. */
+  apply(
+    kind: ResourceKind,
+    desired: KubeObject,
+    options: { owner: Owner; handoff?: FieldHandoff },
+  ): Promise<ApplyOutcome>;
   /**
    * Deletes the owner's objects of these kinds that are not in `desired` and that `only` accepts
    * (a phase passes its own, so it never deletes another phase's objects); returns those deleted.

@@ -11,11 +11,24 @@ import { nodeKind, ownedKinds, platformKind, podKind } from '../render/kinds.js'
 import { phaseLabel } from '../render/labels.js';
 import { serviceObjectName } from '../render/names.js';
 import { fieldManagerConflictReason, type Owner } from '../runtime/apply.js';
+import type { FieldHandoff } from '../runtime/field-handoff.js';
 import { type KubeObject, kindName, kinds } from '../runtime/resource-kind.js';
 import type { Phase, PhaseOutcome, ReconcileScope } from './scope.js';
 import { observeWorkloads, workloadsOf } from './workload-status.js';
 
 const describeObject = (kind: { kind: string }, object: KubeObject) => `${kind.kind} ${object.metadata.name}`;
+
+/**
+ * A Deployment switched to autoscaling no longer declares `spec.replicas` (the autoscaler sets it).
+ * Were the operator its only manager, the apply that drops it would have the API server delete it
+ * and the Deployment fall back to one pod until the autoscaler scales it up again; so the field is
+ * first handed to this manager at its live value, and kube-controller-manager takes it from there
+ * once the autoscaler scales. Going back to fixed replicas, the operator's forced apply takes it back.
+ */
+export const replicasHandoff: FieldHandoff = {
+  path: ['spec', 'replicas'],
+  manager: 'quire-operator-autoscaling-handoff',
+};
 
 interface ApplyResult {
   applied: string[];
@@ -35,7 +48,10 @@ async function applyAll(
   for (const d of desired) groups.set(kindName(d.kind), [...(groups.get(kindName(d.kind)) ?? []), d]);
   for (const group of groups.values()) {
     const outcomes = await Promise.all(
-      group.map(async (d) => ({ d, outcome: await scope.deps.writer.apply(d.kind, d.object, { owner }) })),
+      group.map(async (d) => {
+        const handoff = d.kind === kinds.deployment ? { handoff: replicasHandoff } : {};
+        return { d, outcome: await scope.deps.writer.apply(d.kind, d.object, { owner, ...handoff }) };
+      }),
     );
     for (const { d, outcome } of outcomes) {
       if (outcome.result === 'conflict') result.conflicts.push(outcome.message);

@@ -8,6 +8,7 @@
 import type { ApiClient, ApiStatus } from './api-client.js';
 import { ApiError, isNotFound, patchTypes } from './api-client.js';
 import { desiredHash, desiredHashAnnotation } from './desired-hash.js';
+import { type FieldHandoff, handoffPatch, needsHandoff, valueAt } from './field-handoff.js';
 import {
   controllerReference,
   managedByLabel,
@@ -103,7 +104,7 @@ export class Applier {
   async apply(
     kind: ResourceKind,
     desired: KubeObject,
-    options: { owner?: Owner } = {},
+    options: { owner?: Owner; handoff?: FieldHandoff | undefined } = {},
   ): Promise<ApplyOutcome> {
     const object = this.prepare(kind, desired, options.owner);
     const id = this.id(kind, object);
@@ -113,8 +114,10 @@ export class Applier {
     if (live && last && last.hash === hash && last.fingerprint === fingerprint(live)) {
       return { result: 'unchanged', object: live };
     }
-    if (live)
+    if (live) {
+      if (options.handoff) await this.handOver(kind, object, hash, live, options.handoff);
       return this.send(kind, object, id, hash, live.metadata.labels?.[managedByLabel] === managedByValue);
+    }
     // Not cached: usually new, but possibly deleted from under the cache or outside a label-filtered
     // one (someone else's object). Applying without force tells them apart in one request for the
     // common case: it creates a new object, and only a field another manager holds makes it fail,
@@ -149,6 +152,40 @@ export class Applier {
     } catch (error) {
       if (error instanceof ApiError && error.code === 409) return conflictOutcome(kind, object, error.status);
       throw error;
+    }
+  }
+
+  /**
+   * Before an apply that leaves out a field the live object has, gives the field to another manager
+   * at its live value when the operator is its only owner, so the apply does not delete it (see
+   * field-handoff.ts). Only a changed object that drops the field costs a read: managedFields are
+   * not cached, and when the live object carries this very hash the last apply already left it out.
+   */
+  private async handOver(
+    kind: ResourceKind,
+    object: KubeObject,
+    hash: string,
+    live: KubeObject,
+    handoff: FieldHandoff,
+  ): Promise<void> {
+    if (valueAt(object, handoff.path) !== undefined || valueAt(live, handoff.path) === undefined) return;
+    if (live.metadata.annotations?.[desiredHashAnnotation] === hash) return;
+    const read = await this.read(kind, object);
+    if (!read || !needsHandoff(object, read, handoff.path, this.options.fieldManager)) return;
+    const key = keyOf(object);
+    try {
+      await this.options.client.request<KubeObject>(
+        'PATCH',
+        resourcePath(kind, { namespace: key.namespace, name: key.name }),
+        {
+          query: { fieldManager: handoff.manager, force: false },
+          body: handoffPatch(object, read, handoff.path),
+          contentType: patchTypes.apply,
+        },
+      );
+    } catch (error) {
+      // A conflict means another manager set a different value since the read, so it holds the field.
+      if (!(error instanceof ApiError && error.code === 409)) throw error;
     }
   }
 

@@ -41,10 +41,18 @@ Server-side apply creates an object with a PATCH, but the API server authorizes 
 - apiGroups: [platform.quire.dev]
   resources: [platforms/finalizers]
   verbs: [update]
-# Pods are watched, never changed: readiness and zone feed the status (reconcile/workload-status.ts).
+# Pods are watched: readiness and zone feed the status (reconcile/workload-status.ts). Never
+# deleted or patched.
 - apiGroups: [""]
   resources: [pods]
   verbs: [list, watch]
+# Evictions: a scale-down can leave a service's pods 2-1-0 over the zones (the ReplicaSet deletes by
+# node, not zone), so the operator evicts one pod of the crowded zone and the scheduler's spread
+# constraint places its replacement in the empty one (reconcile/zone-rebalance.ts,
+# runtime/eviction.ts). The Eviction API, not a delete, so the PodDisruptionBudget is respected.
+- apiGroups: [""]
+  resources: [pods/eviction]
+  verbs: [create]
 # What a Platform renders and owns (render/kinds.ts ownedKinds): cached (list, watch), read when not
 # cached (get, runtime/apply.ts), server-side applied (create, patch) and pruned when no longer
 # wanted (delete, runtime/prune.ts).

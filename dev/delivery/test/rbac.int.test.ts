@@ -210,6 +210,14 @@ describe.skipIf(!release)('the chart RBAC, used by the real operator with its Se
     expect((await canI(['create', 'leases', '-n', watched])).ok).toBe(false);
   });
 
+  it('may evict pods in the watched namespace (the zone rebalance), but never delete or patch them, nor evict elsewhere', async () => {
+    const canI = (args: string[]) => kubectlResult(['auth', 'can-i', ...args], kubeconfig);
+    expect((await canI(['create', 'pods/eviction', '-n', watched])).ok).toBe(true);
+    expect((await canI(['create', 'pods/eviction', '-n', 'kube-system'])).ok).toBe(false);
+    expect((await canI(['delete', 'pods', '-n', watched])).ok).toBe(false);
+    expect((await canI(['patch', 'pods', '-n', watched])).ok).toBe(false);
+  });
+
   it('lets a deleted Platform go: the finalizer cleanup (topics and schemas) needs no more rights', async () => {
     await kubectl(['delete', 'platform', 'quire', '-n', watched, '--timeout=120s']);
     const refused = readFileSync(logFile, 'utf8')

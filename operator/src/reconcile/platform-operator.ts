@@ -1,7 +1,8 @@
 /**
  * The operator assembled from the runtime: a manager that checks the Platform CRD, serves probes and
- * metrics, and runs the Platform controller, which owns the workload kinds and watches the pods and
- * nodes its status is computed from. main.ts and the end-to-end tests both start it from here.
+ * metrics, and runs the Platform controller, which owns the workload kinds, watches the pods and
+ * nodes its status is computed from, and evicts a pod (Eviction API) to rebalance a service's zones.
+ * main.ts and the end-to-end tests both start it from here.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ConditionType } from '../api/index.js';
@@ -18,6 +19,7 @@ import { createConditionMetric } from '../runtime/condition-metric.js';
 import type { OperatorConfig } from '../runtime/config.js';
 import type { Controller } from '../runtime/controller.js';
 import type { CrdRequirement } from '../runtime/crd-check.js';
+import { evictPod } from '../runtime/eviction.js';
 import type { Logger } from '../runtime/logger.js';
 import { Manager } from '../runtime/manager.js';
 import type { RuntimeMetrics } from '../runtime/metrics.js';
@@ -144,6 +146,7 @@ export function addPlatformController(
       {
         reader,
         writer,
+        evictor: { evict: (key) => evictPod(manager.client, key) },
         status: manager.statusWriter,
         events: manager.events,
         finalizers: jsonPatchFinalizers(manager.client, platformKind),

@@ -9,6 +9,7 @@ import type { RenderOptions } from '../render/render-context.js';
 import type { ApplyOutcome, Owner } from '../runtime/apply.js';
 import type { ConditionInput } from '../runtime/conditions.js';
 import type { EventInput } from '../runtime/event-recorder.js';
+import type { EvictionOutcome } from '../runtime/eviction.js';
 import type { FieldHandoff } from '../runtime/field-handoff.js';
 import type { Logger } from '../runtime/logger.js';
 import type { KubeObject, ObjectKey, ResourceKind } from '../runtime/resource-kind.js';
@@ -60,9 +61,15 @@ export interface EventSink {
   record(kind: ResourceKind, regarding: KubeObject, event: EventInput): void;
 }
 
+/** Evicts pods through the Eviction API, so their PodDisruptionBudget is respected. */
+export interface PodEvictor {
+  evict(key: ObjectKey): Promise<EvictionOutcome>;
+}
+
 export interface ReconcileDeps {
   reader: ObjectReader;
   writer: ObjectWriter;
+  evictor: PodEvictor;
   status: StatusUpdater;
   events: EventSink;
   /** Needed once a phase keeps state outside the cluster (it has a `cleanup`). */

@@ -8,7 +8,8 @@ import { serviceNames } from '@quire/kit/catalogue';
 import { type Platform, type WorkloadName, webAppName } from '../api/index.js';
 import { selectorLabels } from '../render/labels.js';
 import type { KubeObject } from '../runtime/resource-kind.js';
-import { zoneOfNode, zonesWithoutNodes } from './zones.js';
+import type { RebalanceInput } from './zone-rebalance.js';
+import { zoneOfNode, zonesWithoutNodes, zonesWithSchedulableNodes } from './zones.js';
 
 /** How long a pod may stay unschedulable before the Platform reports Stalled (the autoscaler may still add a node). */
 export const unschedulableGraceMs = 60_000;
@@ -37,6 +38,8 @@ export interface WorkloadObservation {
   waiting: string[];
   /** Look again then, to promote a waiting problem to a stalled one. */
   recheckAfterMs?: number;
+  /** What each workload's zone rebalance is decided from (reconcile/zone-rebalance.ts). */
+  rebalance: RebalanceInput[];
 }
 
 export interface WorkloadInput {
@@ -128,6 +131,8 @@ export function observeWorkloads(input: WorkloadInput): WorkloadObservation {
   const zones = topology.zones.map((z) => z.name);
   const nodes = new Map(input.nodes.map((n) => [n.metadata.name ?? '', n]));
   const stalled = zonesWithoutNodes(topology, input.nodes);
+  const schedulableZones = zonesWithSchedulableNodes(topology, input.nodes);
+  const rebalance: RebalanceInput[] = [];
   const waiting: string[] = [];
   let recheckAfterMs: number | undefined;
   const services: ServiceReadiness[] = [];
@@ -144,10 +149,15 @@ export function observeWorkloads(input: WorkloadInput): WorkloadObservation {
         !p.metadata.deletionTimestamp &&
         !['Succeeded', 'Failed'].includes((p as KubeObject & PodFields).status?.phase ?? ''),
     );
+    const placed = pods.map((pod) => ({
+      name: pod.metadata.name ?? '',
+      zone: zoneOfNode(topology, nodes.get((pod as KubeObject & PodFields).spec?.nodeName ?? '')),
+      ready: condition(pod, 'Ready')?.status === 'True',
+      createdAt: pod.metadata.creationTimestamp,
+    }));
     const ready = new Map<string, number>();
-    for (const pod of pods) {
-      const zone = zoneOfNode(topology, nodes.get((pod as KubeObject & PodFields).spec?.nodeName ?? ''));
-      if (zone && condition(pod, 'Ready')?.status === 'True') ready.set(zone, (ready.get(zone) ?? 0) + 1);
+    for (const { zone, ready: isReady } of placed) {
+      if (zone && isReady) ready.set(zone, (ready.get(zone) ?? 0) + 1);
     }
     const perZone = desiredPerZone(desired, zones, ready);
     const zoneReadiness = zones.map((zone) => ({
@@ -167,6 +177,14 @@ export function observeWorkloads(input: WorkloadInput): WorkloadObservation {
 
     const behind = zoneReadiness.filter((z) => z.readyReplicas < z.desiredReplicas);
     const rollout = rolloutProblem(deployment, desired);
+    rebalance.push({
+      service,
+      desiredReplicas: desired,
+      rolloutComplete: rollout === undefined,
+      zones,
+      schedulableZones,
+      pods: placed,
+    });
     if (!rollout && behind.length === 0) readyServices += 1;
     else {
       const zonesText = behind.map((z) => `${z.zone} ${z.readyReplicas}/${z.desiredReplicas}`).join(', ');
@@ -199,6 +217,7 @@ export function observeWorkloads(input: WorkloadInput): WorkloadObservation {
     servicesReady: `${readyServices}/${services.length}`,
     stalled,
     waiting,
+    rebalance,
     ...(recheckAfterMs !== undefined ? { recheckAfterMs } : {}),
   };
 }

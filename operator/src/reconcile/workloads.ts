@@ -1,8 +1,9 @@
 /**
  * The workloads phase: applies every object the Platform wants (server-side apply, skipped when
  * nothing changed, so drift made by hand on fields the operator owns is reverted and a steady state
- * sends nothing), prunes what the spec no longer wants, and reports WorkloadsReady from the
- * Deployments' real availability, pod by pod and zone by zone.
+ * sends nothing), prunes what the spec no longer wants, evicts a pod of a service left unevenly
+ * spread over the zones (by a scale-down), and reports WorkloadsReady from the Deployments' real
+ * availability, pod by pod and zone by zone.
  */
 import { serviceNames } from '@quire/kit/catalogue';
 import { ConditionReason, ConditionType, type WorkloadName } from '../api/index.js';
@@ -15,6 +16,10 @@ import type { FieldHandoff } from '../runtime/field-handoff.js';
 import { type KubeObject, kindName, kinds } from '../runtime/resource-kind.js';
 import type { Phase, PhaseOutcome, ReconcileScope } from './scope.js';
 import { observeWorkloads, workloadsOf } from './workload-status.js';
+import { evictionNote, planZoneEviction, type RebalanceInput, type ZoneEviction } from './zone-rebalance.js';
+
+/** How soon to look again after a rebalancing eviction, or after a budget held one off. */
+export const rebalanceRecheckMs = 5_000;
 
 const describeObject = (kind: { kind: string }, object: KubeObject) => `${kind.kind} ${object.metadata.name}`;
 
@@ -69,6 +74,53 @@ function someOf(names: readonly string[]): string {
   return names.length <= 5
     ? names.join(', ')
     : `${names.slice(0, 5).join(', ')} and ${names.length - 5} more`;
+}
+
+/**
+ * Evicts at most one pod of each workload whose ready pods are unevenly spread over the zones
+ * (reconcile/zone-rebalance.ts decides which), and returns when to look again, or undefined when
+ * nothing needed evicting. A budget that allows no disruption now, or a refused eviction, leaves
+ * the pod in place until the next look; a refusal is reported as a Warning Event.
+ */
+async function rebalanceZones(
+  scope: ReconcileScope,
+  services: readonly RebalanceInput[],
+): Promise<number | undefined> {
+  const { deps, object } = scope;
+  const evictions = services.map(planZoneEviction).filter((e): e is ZoneEviction => e !== undefined);
+  if (evictions.length === 0) return undefined;
+  await Promise.all(
+    evictions.map(async (eviction) => {
+      const context = { service: eviction.service, pod: eviction.pod, from: eviction.from.zone };
+      try {
+        const outcome = await deps.evictor.evict({ namespace: scope.namespace, name: eviction.pod });
+        if (outcome.result === 'evicted') {
+          scope.log.info({ ...context, to: eviction.to.zone }, 'Evicted a pod to rebalance the zones');
+          deps.events.record(platformKind, object, {
+            type: 'Normal',
+            reason: 'ZoneRebalanced',
+            action: 'Evict',
+            note: evictionNote(eviction),
+          });
+        } else if (outcome.result === 'blocked') {
+          scope.log.info(
+            { ...context, reason: outcome.message },
+            'The disruption budget holds off a rebalance',
+          );
+        }
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        scope.log.warn({ ...context, err: String(error) }, 'Could not evict a pod to rebalance the zones');
+        deps.events.record(platformKind, object, {
+          type: 'Warning',
+          reason: 'ZoneRebalanceFailed',
+          action: 'Evict',
+          note: `Could not evict pod ${eviction.pod} of ${eviction.service} from ${eviction.from.zone} to rebalance the zones: ${message}`,
+        });
+      }
+    }),
+  );
+  return rebalanceRecheckMs;
 }
 
 export const workloadsPhase: Phase = {
@@ -129,6 +181,14 @@ export const workloadsPhase: Phase = {
       now: scope.now,
     });
     const fields = { servicesReady: observation.servicesReady, services: observation.services };
+    // Not while an apply conflicts: the Deployments may not be what the spec asks for.
+    const rebalanceAfterMs =
+      conflicts.length === 0 ? await rebalanceZones(scope, observation.rebalance) : undefined;
+    const recheckAfterMs = Math.min(
+      observation.recheckAfterMs ?? Number.POSITIVE_INFINITY,
+      rebalanceAfterMs ?? Number.POSITIVE_INFINITY,
+    );
+    const requeue = Number.isFinite(recheckAfterMs) ? { requeueAfterMs: recheckAfterMs } : {};
     const routesIgnored =
       platform.spec.gateway && !gatewayApi
         ? '; spec.gateway is set but the Gateway API CRDs are not installed, so no HTTPRoutes were created'
@@ -156,6 +216,7 @@ export const workloadsPhase: Phase = {
         },
         stalled: true,
         fields,
+        ...requeue,
       };
     }
     if (observation.waiting.length > 0) {
@@ -167,7 +228,7 @@ export const workloadsPhase: Phase = {
           message: `Waiting for ${observation.waiting.join(', ')}${routesIgnored}`,
         },
         fields,
-        ...(observation.recheckAfterMs !== undefined ? { requeueAfterMs: observation.recheckAfterMs } : {}),
+        ...requeue,
       };
     }
     const zones = platform.spec.topology.zones.map((z) => z.name).join(', ');

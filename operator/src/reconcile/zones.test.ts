@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { samplePlatform } from '../../test/workloads/sample-platforms.js';
 import type { KubeObject } from '../runtime/resource-kind.js';
-import { isSchedulable, zonesWithoutNodes } from './zones.js';
+import { isSchedulable, zonesWithoutNodes, zonesWithSchedulableNodes } from './zones.js';
 
 const topology = samplePlatform().spec.topology;
 const node = (zone: string, pool: string, extra: { spec?: object; ready?: string } = {}): KubeObject => ({
@@ -38,5 +38,14 @@ describe("the zones' nodes", () => {
       'zone zone-b has no schedulable node (topology.kubernetes.io/zone=zone-b and platform.quire.dev/pool=zone-b): no node has the labels; add nodes to that pool or remove the zone from spec.topology.zones',
       'zone zone-c has no schedulable node (topology.kubernetes.io/zone=zone-c and platform.quire.dev/pool=zone-c): its 1 node(s) are not Ready, cordoned or tainted NoSchedule; add nodes to that pool or remove the zone from spec.topology.zones',
     ]);
+  });
+
+  it('name the zones a new pod can go to: those with a schedulable node of their pool', () => {
+    const zones = zonesWithSchedulableNodes(topology, [
+      node('zone-a', 'zone-a'),
+      node('zone-b', 'other-pool'),
+      node('zone-c', 'zone-c', { spec: { unschedulable: true } }),
+    ]);
+    expect([...zones]).toEqual(['zone-a']);
   });
 });

@@ -33,6 +33,15 @@ export function zoneOfNode(
   return zone?.name;
 }
 
+/** The zones of the spec that have at least one schedulable node: where a new pod can go. */
+export function zonesWithSchedulableNodes(
+  topology: PlatformSpec['topology'],
+  nodes: readonly KubeObject[],
+): Set<string> {
+  const zones = nodes.filter(isSchedulable).map((n) => zoneOfNode(topology, n));
+  return new Set(zones.filter((z): z is string => z !== undefined));
+}
+
 /** For each zone of the spec that has no schedulable node, a sentence saying what is missing and how to fix it. */
 export function zonesWithoutNodes(
   topology: PlatformSpec['topology'],

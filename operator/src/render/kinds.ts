@@ -30,13 +30,8 @@ export const httpRouteKind: ResourceKind = {
   namespaced: true,
 };
 
-export const podKind: ResourceKind = {
-  group: '',
-  version: 'v1',
-  kind: 'Pod',
-  plural: 'pods',
-  namespaced: true,
-};
+/** Pods, which the runtime names too: it evicts them (runtime/eviction.ts). */
+export const podKind: ResourceKind = kinds.pod;
 
 export const nodeKind: ResourceKind = {
   group: '',

@@ -95,6 +95,7 @@ export function kindName(kind: ResourceKind): string {
 export const kinds = {
   configMap: { group: '', version: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true },
   secret: { group: '', version: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true },
+  pod: { group: '', version: 'v1', kind: 'Pod', plural: 'pods', namespaced: true },
   service: { group: '', version: 'v1', kind: 'Service', plural: 'services', namespaced: true },
   serviceAccount: {
     group: '',

@@ -75,6 +75,12 @@ export function fakeScope(
       },
       prune: async () => [],
     },
+    // These phases never evict; an eviction would be a bug.
+    evictor: {
+      evict: async (key) => {
+        throw new Error(`unexpected eviction of ${key.namespace}/${key.name}`);
+      },
+    },
     status: { update: async () => undefined },
     events: { record: (_kind, _regarding, event) => events.push(event) },
     render: {},

@@ -10,6 +10,7 @@ import type { ApiClient } from '../../src/runtime/api-client.js';
 import type { ApplyOutcome, Owner } from '../../src/runtime/apply.js';
 import { canonicalJson } from '../../src/runtime/desired-hash.js';
 import type { EventInput } from '../../src/runtime/event-recorder.js';
+import type { EvictionOutcome } from '../../src/runtime/eviction.js';
 import { controllerReference } from '../../src/runtime/ownership.js';
 import {
   type KubeObject,
@@ -28,6 +29,10 @@ export class FakeCluster implements ObjectReader, ObjectWriter, StatusUpdater {
   readonly objects = new Map<string, KubeObject>();
   readonly writes: string[] = [];
   readonly events: EventInput[] = [];
+  /** The pods evicted, as `namespace/name`. */
+  readonly evictions: string[] = [];
+  /** What the next evictions answer; an evicted pod is removed, as its ReplicaSet's deletion would. */
+  evictionAnswer: () => Promise<EvictionOutcome> = async () => ({ result: 'evicted' });
   now = new Date('2026-01-01T00:00:00Z');
   private readonly statusLogic = new StatusWriter({
     client: undefined as unknown as ApiClient,
@@ -179,6 +184,16 @@ export class FakeCluster implements ObjectReader, ObjectWriter, StatusUpdater {
     return {
       reader: this,
       writer: this,
+      evictor: {
+        evict: async (key) => {
+          const outcome = await this.evictionAnswer();
+          if (outcome.result === 'evicted') {
+            this.evictions.push(`${key.namespace}/${key.name}`);
+            this.objects.delete(id(podKind, key));
+          }
+          return outcome;
+        },
+      },
       status: this,
       events: { record: (_k, _o, e) => this.events.push(e) },
       finalizers: {

@@ -212,8 +212,10 @@ describe.skipIf(!release)('the chart RBAC, used by the real operator with its Se
 
   it('may evict pods in the watched namespace (the zone rebalance), but never delete or patch them, nor evict elsewhere', async () => {
     const canI = (args: string[]) => kubectlResult(['auth', 'can-i', ...args], kubeconfig);
-    expect((await canI(['create', 'pods/eviction', '-n', watched])).ok).toBe(true);
-    expect((await canI(['create', 'pods/eviction', '-n', 'kube-system'])).ok).toBe(false);
+    // `pods/eviction` would be read as the pod named eviction; the subresource has its own flag.
+    const evict = ['create', 'pods', '--subresource=eviction'];
+    expect((await canI([...evict, '-n', watched])).ok).toBe(true);
+    expect((await canI([...evict, '-n', 'kube-system'])).ok).toBe(false);
     expect((await canI(['delete', 'pods', '-n', watched])).ok).toBe(false);
     expect((await canI(['patch', 'pods', '-n', watched])).ok).toBe(false);
   });

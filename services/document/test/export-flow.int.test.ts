@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createKafkaPublisher, type EventConsumer, OutboxRelay } from '@quire/kit';
+import { downloadFetch } from '@quire/kit/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultExportSettings } from '../../export/src/config.js';
@@ -120,7 +121,7 @@ describe('an export across Document and Export', () => {
     }, 90_000);
     expect(view).toMatchObject({ status: 'completed', documentCount: 2, skippedCount: 0 });
 
-    const response = await fetch(view.downloadUrl as string);
+    const response = await downloadFetch(view.downloadUrl as string);
     expect(response.status).toBe(200);
     const file = join(dir, `${id}.zip`);
     await pipeline(Readable.fromWeb(response.body as never), createWriteStream(file));

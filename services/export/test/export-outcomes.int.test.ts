@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type EventConsumer, newEvent, parseEnvelope } from '@quire/kit';
-import { produce, readTopic } from '@quire/kit/testing';
+import { downloadFetch, produce, readTopic } from '@quire/kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultExportSettings } from '../src/config.js';
 import { startExportConsumer } from '../src/export-consumer.js';
@@ -52,9 +52,9 @@ describe('export outcomes', () => {
     const [ready] = await outboxEvents((request.data as { exportId: string }).exportId);
     const url = new URL(ready.data.downloadUrl);
     expect(url.searchParams.get('X-Amz-Expires')).toBe('2');
-    expect((await fetch(url)).status).toBe(200);
+    expect((await downloadFetch(url)).status).toBe(200);
     await new Promise((r) => setTimeout(r, 3_000));
-    expect((await fetch(url)).status).toBe(403);
+    expect((await downloadFetch(url)).status).toBe(403);
   });
 
   it('reports a request without its document list as failed, so the requester hears of it', async () => {

@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { createKafkaPublisher, OutboxRelay, parseEnvelope } from '@quire/kit';
-import { produce, readTopic } from '@quire/kit/testing';
+import { downloadFetch, produce, readTopic } from '@quire/kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { archiveKeyOf } from '../src/export-worker.js';
 import { unpack } from './archive-reader.js';
@@ -99,7 +99,7 @@ describe('a large export', () => {
     };
     expect([data.documentCount, data.skippedCount]).toEqual([300, 1]);
     const file = join(dir, 'export.zip');
-    const download = await fetch(data.downloadUrl);
+    const download = await downloadFetch(data.downloadUrl);
     expect(download.status).toBe(200);
     await pipeline(Readable.fromWeb(download.body as never), createWriteStream(file));
 

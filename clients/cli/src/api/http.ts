@@ -4,8 +4,15 @@
  * server closes the connection while a response body is paused by backpressure (nodejs/undici#5360).
  * That is exactly a download to a disk slower than the network from an S3 server that closes after
  * the body; undici 8.6 and later finish the body instead.
+ *
+ * It sends through an Agent of its own: Node registers its built-in Agent under the global-dispatcher
+ * symbol undici reads, so after any use of the global fetch in the process, undici's fetch without a
+ * dispatcher would go through Node's client and its bug after all.
  */
-import { fetch as undiciFetch } from 'undici';
+import { Agent, fetch as undiciFetch } from 'undici';
+
+const agent = new Agent();
 
 // The same WHATWG API as the global one; only the packages' type declarations differ.
-export const fetch = undiciFetch as unknown as typeof globalThis.fetch;
+export const fetch = ((input: string | URL, init?: RequestInit) =>
+  undiciFetch(input, { ...(init as object), dispatcher: agent })) as unknown as typeof globalThis.fetch;

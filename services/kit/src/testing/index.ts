@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { createLogger } from '../logger.js';
 
+export { downloadFetch } from './download-fetch.js';
 export { socketFactoryVia } from './kafka-route.js';
 export { createTestTopics, produce, readTopic } from './kafka-topics.js';
 export { TcpProxy } from './tcp-proxy.js';

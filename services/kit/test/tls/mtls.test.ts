@@ -152,7 +152,8 @@ describe('mTLS between two services', () => {
     });
     const first = await get(port, '/whoami', { agent });
     const renewed = await testLeaf(ca, documentId);
-    const watcher = watchers[0]!;
+    const [watcher] = watchers;
+    if (!watcher) throw new Error('the agent made no certificate watcher');
     const reloaded = new Promise((resolve) => {
       const stop = watcher.onChange(() => {
         stop();

@@ -1,7 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetch } from './http.js';
 
 const size = 64 * 1024;
 let server: Server;
@@ -21,7 +20,10 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe('the CLI fetch', () => {
-  it('delivers the whole body when the server closes while the reader is still behind', async () => {
+  it('delivers the whole body when the server closes while the reader is still behind, even after a global fetch', async () => {
+    // Node's own fetch, used first, registers Node's client as the global dispatcher undici reads.
+    await (await globalThis.fetch(url)).arrayBuffer();
+    const { fetch } = await import('./http.js');
     const response = await fetch(url);
     // Not reading yet lets the body fill up and pause the parser before the server's FIN arrives.
     await new Promise((resolve) => setTimeout(resolve, 300));

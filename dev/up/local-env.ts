@@ -3,7 +3,7 @@
  * each change says why. Everything else (store URLs, credentials from Secrets, schema names, log
  * level, the OTLP endpoint, `production`) is exactly what the pod gets.
  */
-import { envVar, type ServiceName, servicePaths } from '@quire/kit/catalogue';
+import { envVar, type ServiceName } from '@quire/kit/catalogue';
 import type { PodEnvironment } from './pod-env.ts';
 import type { ServicePorts } from './settings.ts';
 
@@ -32,8 +32,6 @@ const why = {
   clusterUrl:
     'an in-cluster Service name does not resolve here, and the kit fetches the JWKS with plain fetch (no client certificate), ' +
     "which auth's mTLS port refuses: it goes through the gateway, which presents the gateway certificate",
-  jwksMissing:
-    'the service requires it but the operator renders it only for public services (auth, user, document, search)',
   searchKind:
     'the pod template lacks it (an operator older than this checkout); the service would assume elasticsearch/quire',
 } as const;
@@ -78,10 +76,6 @@ export function localEnvironment(
   for (const [name, value] of Object.entries(pod.env)) {
     const local = throughGateway(value, ctx);
     if (local) set(name, local, why.clusterUrl);
-  }
-  // Settings the services read but the operator's pod template does not give them yet.
-  if ((service === 'notification' || service === 'audit') && env[envVar.authJwksUrl] === undefined) {
-    set(envVar.authJwksUrl, `${ctx.gatewayUrl}${servicePaths.jwks}`, why.jwksMissing);
   }
   if (service === 'search') {
     // Only where the pod template lacks them and the Platform departs from the service's defaults.

@@ -3,7 +3,7 @@ import { baseEnv, jwtVerifyEnv, kafkaEnv, parseEnv, postgresEnv } from '@quire/k
 
 /**
  * Audit's schema: the kit's parts it needs. It verifies access tokens because its query and verify
- * API is for admins (the catalogue does not list QUIRE_AUTH_JWKS_URL for it yet; see the README).
+ * API is for admins; the operator renders QUIRE_AUTH_JWKS_URL for it, as the kit's catalogue requires.
  */
 export const auditServiceEnv = { base: baseEnv, postgres: postgresEnv, kafka: kafkaEnv, jwt: jwtVerifyEnv };
 

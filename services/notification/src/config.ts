@@ -3,8 +3,8 @@ import { baseEnv, jwtVerifyEnv, kafkaEnv, parseEnv, postgresEnv } from '@quire/k
 
 /**
  * Notification's schema: the kit's parts it needs. It verifies access tokens because users manage
- * their notifications, webhooks and preferences through its API (the catalogue does not list
- * QUIRE_AUTH_JWKS_URL for it yet; see the README).
+ * their notifications, webhooks and preferences through its API; the operator renders
+ * QUIRE_AUTH_JWKS_URL for it, as the kit's catalogue requires.
  */
 export const notificationServiceEnv = {
   base: baseEnv,

@@ -1,8 +1,9 @@
 /**
- * Which events concern whom: a document shared with you, your export being ready (or failed), a
- * login to your account from a device it has not used before. Rules read and keep the little state
- * they need (who a document was shared with, the devices of each account) on the consumer's
- * transaction, so a redelivered event changes neither the state nor the notifications.
+ * Which events concern whom: a document shared with you, a deleted document of yours or shared with
+ * you restored, your export being ready (or failed), a login to your account from a device it has
+ * not used before. Rules read and keep the little state they need (who a document was shared with,
+ * the devices of each account) on the consumer's transaction, so a redelivered event changes neither
+ * the state nor the notifications; what each event then calls for is decided by pure functions.
  */
 import { createHash } from 'node:crypto';
 import type { EventEnvelope } from '@quire/kit';
@@ -11,6 +12,7 @@ import { z } from 'zod';
 
 export const notificationKinds = [
   'document.shared',
+  'document.restored',
   'export.ready',
   'export.failed',
   'login.new_device',
@@ -37,7 +39,9 @@ const DocumentData = z.object({
   }),
 });
 
-/** Notifies the users a document.shared event adds; keeps the sharees of every document event's version. */
+type DocumentSnapshot = z.infer<typeof DocumentData>['document'];
+
+/** Keeps the sharees of every document event's version and returns the notifications the event calls for. */
 async function documentRule(client: pg.ClientBase, event: EventEnvelope): Promise<Draft[]> {
   const parsed = DocumentData.safeParse(event.data);
   if (!parsed.success) return [];
@@ -55,18 +59,70 @@ async function documentRule(client: pg.ClientBase, event: EventEnvelope): Promis
      ON CONFLICT (document_id) DO UPDATE SET version = excluded.version, sharees = excluded.sharees`,
     [d.id, d.version, sharees],
   );
-  if (event.type !== 'document.shared') return [];
   // Without earlier state (the service started after the document was made) every sharee counts as new.
-  const before = new Set(known?.sharees ?? []);
+  return documentDrafts(event.type, actor, d, known?.sharees ?? []);
+}
+
+/**
+ * What a document event calls for, given who the document was shared with before it: a share tells
+ * the users it adds; a restore tells everyone who has the document back (see `restoredDrafts`).
+ * Nobody is told of what they did themselves; other document events concern nobody.
+ */
+export function documentDrafts(
+  type: string,
+  actor: string,
+  d: DocumentSnapshot,
+  shareesBefore: readonly string[],
+): Draft[] {
+  if (type === 'document.shared') return sharedDrafts(actor, d, shareesBefore);
+  if (type === 'document.restored') return restoredDrafts(actor, d);
+  return [];
+}
+
+const access = (permission: string) => (permission === 'write' ? 'read and edit' : 'read');
+
+function sharedDrafts(actor: string, d: DocumentSnapshot, shareesBefore: readonly string[]): Draft[] {
+  const before = new Set(shareesBefore);
   return d.shares
     .filter((s) => !before.has(s.userId) && s.userId !== actor)
     .map((s) => ({
       userId: s.userId,
       kind: 'document.shared' as const,
       title: `"${d.title}" was shared with you`,
-      body: `You can now ${s.permission === 'write' ? 'read and edit' : 'read'} "${d.title}".`,
+      body: `You can now ${access(s.permission)} "${d.title}".`,
       data: { documentId: d.id, title: d.title, permission: s.permission, sharedBy: actor },
     }));
+}
+
+/**
+ * A restore gives the document back to its owner and to every user it is shared with (it comes back
+ * with the shares it had): the sharees lost it when it was deleted and now find it again, and the
+ * owner hears when someone else (an admin) brought it back. The one who restored it is not told.
+ */
+function restoredDrafts(actor: string, d: DocumentSnapshot): Draft[] {
+  const data = { documentId: d.id, title: d.title, restoredBy: actor };
+  const owner: Draft[] =
+    d.ownerId === actor
+      ? []
+      : [
+          {
+            userId: d.ownerId,
+            kind: 'document.restored',
+            title: `"${d.title}" was restored`,
+            body: `Your deleted document "${d.title}" was restored by someone else, with the sharing it had.`,
+            data,
+          },
+        ];
+  const sharees = d.shares
+    .filter((s) => s.userId !== actor && s.userId !== d.ownerId)
+    .map((s) => ({
+      userId: s.userId,
+      kind: 'document.restored' as const,
+      title: `"${d.title}" is back`,
+      body: `"${d.title}" was deleted and has been restored: you can ${access(s.permission)} it again.`,
+      data: { ...data, permission: s.permission },
+    }));
+  return [...owner, ...sharees];
 }
 
 const LoginData = z.object({ address: z.string().optional(), userAgent: z.string().optional() });

@@ -71,7 +71,17 @@ export async function startNotification() {
 }
 export type NotificationHarness = Awaited<ReturnType<typeof startNotification>>;
 
-/** A document event as the Document service publishes it (schema version 1), with the sharees given. */
+/** What each document event type changes, as the Document service names it. */
+const changedBy: Record<string, string[]> = {
+  'document.shared': ['shares'],
+  'document.deleted': ['deleted'],
+  'document.restored': ['deleted'],
+};
+
+/**
+ * A document event as the Document service publishes it (schema version 1), with the sharees given;
+ * made by the owner unless an `actor` (such as an admin) is named.
+ */
 export function documentEvent(
   type: string,
   doc: {
@@ -81,6 +91,7 @@ export function documentEvent(
     title: string;
     shares?: { userId: string; permission: string }[];
   },
+  actor = doc.ownerId,
 ): EventEnvelope {
   const shares = doc.shares ?? [];
   const at = new Date().toISOString();
@@ -89,8 +100,8 @@ export function documentEvent(
     source: 'document',
     subject: doc.id,
     data: {
-      actor: doc.ownerId,
-      changed: type === 'document.shared' ? ['shares'] : [],
+      actor,
+      changed: changedBy[type] ?? [],
       version: doc.version,
       document: {
         ...doc,
@@ -102,7 +113,7 @@ export function documentEvent(
         shares,
         createdAt: at,
         updatedAt: at,
-        deleted: false,
+        deleted: type === 'document.deleted',
       },
     },
   });

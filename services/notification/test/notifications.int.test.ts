@@ -85,6 +85,42 @@ describe('notifications from platform events', () => {
     expect(notHers.status).toBe(404);
   });
 
+  it('when an admin restores a deleted document shared with Bob, the owner and Bob are told once each, and the admin is not', async () => {
+    const [ada, bob, admin] = [await h.user(), await h.user(), await h.user()];
+    const doc = {
+      id: randomUUID(),
+      ownerId: ada.subject,
+      title: 'Budget 2026',
+      shares: [{ userId: bob.subject, permission: 'read' }],
+    };
+    const restored = documentEvent('document.restored', { ...doc, version: 4 }, admin.subject);
+    await produce(brokers(), t.documents, [
+      documentEvent('document.created', { ...doc, version: 1, shares: [] }),
+      documentEvent('document.shared', { ...doc, version: 2 }),
+      documentEvent('document.deleted', { ...doc, version: 3 }, admin.subject),
+      restored,
+      restored,
+    ]);
+    // Bob's share and his restore notice.
+    await until(async () => (await h.count(bob.subject)) === 2);
+    await until(async () => (await h.count(ada.subject)) === 1);
+    expect(await h.count(admin.subject)).toBe(0);
+
+    expect((await list(ada.token)).body.items).toEqual([
+      expect.objectContaining({
+        kind: 'document.restored',
+        title: '"Budget 2026" was restored',
+        data: expect.objectContaining({ documentId: doc.id, restoredBy: admin.subject }),
+      }),
+    ]);
+    const [newest] = (await list(bob.token)).body.items;
+    expect(newest).toMatchObject({
+      kind: 'document.restored',
+      title: '"Budget 2026" is back',
+      body: '"Budget 2026" was deleted and has been restored: you can read it again.',
+    });
+  });
+
   it('tells an account about a login from a device it never used, but not about its first or a known device', async () => {
     const ada = await h.user();
     const laptop = 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0';

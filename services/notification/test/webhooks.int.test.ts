@@ -8,7 +8,7 @@ import { createApp } from '../src/app.js';
 import { applyEvent } from '../src/notification-consumer.js';
 import { defaultDispatcherSettings, WebhookDispatcher } from '../src/webhook-dispatcher.js';
 import { verifySignature } from '../src/webhook-signature.js';
-import { localPolicy, type NotificationHarness, startNotification, until } from './harness.js';
+import { documentEvent, localPolicy, type NotificationHarness, startNotification, until } from './harness.js';
 
 /** A receiver in the test process that answers each call with the next status of its script (the last one repeats). */
 interface Receiver {
@@ -136,6 +136,32 @@ describe('webhook deliveries', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect([receiver.calls.length, other.calls.length]).toEqual([0, 0]);
     expect(await h.count(cyd.subject)).toBe(2);
+  });
+
+  it('reach a webhook subscribed to document.restored alone when a document shared with its user is restored', async () => {
+    const receiver = await startReceiver([200]);
+    receivers.push(receiver);
+    const [ada, bob] = [await h.user(), await h.user()];
+    const hook = await register(bob.token, receiver.url, ['document.restored']);
+    expect(hook.status).toBe(201);
+    expect(hook.body.kinds).toEqual(['document.restored']);
+    const doc = {
+      id: randomUUID(),
+      ownerId: ada.subject,
+      title: 'Field notes',
+      shares: [{ userId: bob.subject, permission: 'write' }],
+    };
+    // The share is not of the subscribed kind; the restore is.
+    await applyEvent(h.pool, documentEvent('document.shared', { ...doc, version: 2 }));
+    await applyEvent(h.pool, documentEvent('document.restored', { ...doc, version: 4 }));
+    await until(async () => (await deliveries(bob.token, hook.body.id))[0]?.status === 'delivered');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(receiver.calls).toHaveLength(1);
+    expect(receiver.calls[0]?.headers['quire-event-kind']).toBe('document.restored');
+    expect(JSON.parse(receiver.calls[0]?.body ?? '{}')).toMatchObject({
+      userId: bob.subject,
+      notification: { kind: 'document.restored', data: { documentId: doc.id, permission: 'write' } },
+    });
   });
 
   it('in production refuse webhooks over plain http or to internal addresses when they are registered', async () => {

@@ -65,6 +65,15 @@ describe('the NetworkPolicies', () => {
       'TCP/6379',
       'TCP/9092',
     ]);
+    // User counts each caller's email lookups in Redis; auth's key set is on its API port.
+    expect(portsOf(buildServicePolicy(ctx, 'user').spec.egress)).toEqual([
+      'UDP/53',
+      'TCP/53',
+      'TCP/8080',
+      'TCP/5432',
+      'TCP/6379',
+      'TCP/9092',
+    ]);
     expect(portsOf(buildServicePolicy(ctx, 'search').spec.egress)).toEqual([
       'UDP/53',
       'TCP/53',

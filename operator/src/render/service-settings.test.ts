@@ -71,6 +71,14 @@ describe("a service's settings", () => {
     expect(settingsOf('auth').config[envVar.redisUrl]).toBe('redis://redis.quire-data.svc:6379');
   });
 
+  it('give Redis to auth and user, which count logins and lookups in it, and to no other service', () => {
+    const withRedis = serviceNames.filter((service) =>
+      settingsOf(service, 'platform-full').env.some((e) => e.name === envVar.redisUrl),
+    );
+    expect(withRedis).toEqual(['auth', 'user']);
+    expect(settingsOf('user').config[envVar.redisUrl]).toBe('redis://redis.quire-data.svc:6379');
+  });
+
   it("point every service that verifies tokens, internal ones included, at auth's key set over the mesh", () => {
     for (const service of ['user', 'document', 'notification', 'search', 'audit'] as const) {
       expect(settingsOf(service).config[envVar.authJwksUrl], service).toBe(

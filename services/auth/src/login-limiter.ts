@@ -1,14 +1,9 @@
 /**
- * Rate limiting of login attempts in Redis, in fixed windows: attempts per client address, and
- * failed attempts per account (keyed by a hash of the email, so Redis holds no addresses of users).
+ * Rate limiting of login attempts in Redis, in the kit's fixed windows: attempts per client address,
+ * and failed attempts per account (keyed by a hash of the email, so Redis holds no addresses of users).
  */
 import { createHash } from 'node:crypto';
-import { RateLimitedError, type RedisClient } from '@quire/kit';
-
-const countScript = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
-return {n, redis.call('TTL', KEYS[1])}`;
+import { FixedWindowLimiter, type RedisClient } from '@quire/kit';
 
 export interface LoginLimits {
   maxFailuresPerAccount: number;
@@ -16,41 +11,40 @@ export interface LoginLimits {
   windowSeconds: number;
 }
 
-const accountKey = (email: string) =>
-  `quire:auth:login:account:${createHash('sha256').update(email).digest('base64url')}`;
-const addressKey = (address: string) => `quire:auth:login:address:${address}`;
+const accountKey = (email: string) => createHash('sha256').update(email).digest('base64url');
 
 export class LoginLimiter {
-  constructor(
-    private readonly redis: RedisClient,
-    private readonly limits: LoginLimits,
-  ) {}
+  private readonly addresses: FixedWindowLimiter;
+  private readonly accounts: FixedWindowLimiter;
+
+  constructor(redis: RedisClient, limits: LoginLimits) {
+    this.addresses = new FixedWindowLimiter(redis, 'quire:auth:login:address:', {
+      max: limits.maxAttemptsPerAddress,
+      windowSeconds: limits.windowSeconds,
+    });
+    this.accounts = new FixedWindowLimiter(redis, 'quire:auth:login:account:', {
+      max: limits.maxFailuresPerAccount,
+      windowSeconds: limits.windowSeconds,
+    });
+  }
 
   /** Counts an attempt from the address; throws 429 once the address is over its limit. */
   async countAttempt(address: string): Promise<void> {
-    const [n, ttl] = (await this.redis.eval(
-      countScript,
-      1,
-      addressKey(address),
-      this.limits.windowSeconds,
-    )) as [number, number];
-    if (n > this.limits.maxAttemptsPerAddress) throw new RateLimitedError(Math.max(ttl, 1));
+    await this.addresses.consume(address);
   }
 
   /** Throws 429 while the account has failed too often in the window. */
   async checkAccount(email: string): Promise<void> {
-    const key = accountKey(email);
-    const [count, ttl] = await Promise.all([this.redis.get(key), this.redis.ttl(key)]);
-    if (Number(count ?? 0) >= this.limits.maxFailuresPerAccount) throw new RateLimitedError(Math.max(ttl, 1));
+    await this.accounts.assertNotExhausted(accountKey(email));
   }
 
   /** Records a failed login for the account. */
   async recordFailure(email: string): Promise<void> {
-    await this.redis.eval(countScript, 1, accountKey(email), this.limits.windowSeconds);
+    await this.accounts.count(accountKey(email));
   }
 
   /** Forgets the account's failures after a successful login. */
   async clearFailures(email: string): Promise<void> {
-    await this.redis.del(accountKey(email));
+    await this.accounts.reset(accountKey(email));
   }
 }

@@ -59,6 +59,11 @@ describe('parsing a service environment', () => {
       'QUIRE_KAFKA_BROKERS',
     ]);
     expect(envVariablesFor('user').required).toContain('QUIRE_AUTH_JWKS_URL');
+    // User counts email lookups per caller in Redis; the limit has defaults the operator need not set.
+    expect(envVariablesFor('user').required).toContain('QUIRE_REDIS_URL');
+    expect(envVariablesFor('user').optional).toEqual(
+      expect.arrayContaining(['QUIRE_USER_LOOKUP_MAX_PER_CALLER', 'QUIRE_USER_LOOKUP_WINDOW_SECONDS']),
+    );
     expect(envVariablesFor('export').required).not.toContain('QUIRE_AUTH_JWKS_URL');
   });
 

@@ -8,6 +8,7 @@ export * from './etag.js';
 export * from './event-envelope.js';
 export * from './events.js';
 export * from './export-contract.js';
+export * from './fixed-window-limiter.js';
 export * from './health.js';
 export * from './jwt-auth.js';
 export * from './kafka-consumer.js';

@@ -47,7 +47,8 @@ export const serviceCatalogue: Readonly<Record<ServiceName, ServiceDescriptor>> 
     public: true,
     async: false,
     hasSchema: true,
-    stores: ['postgres', 'kafka'],
+    // Redis counts each caller's email lookups (a per-caller rate limit shared by the replicas).
+    stores: ['postgres', 'redis', 'kafka'],
     owner: 'Platform',
   },
   document: {

@@ -72,6 +72,14 @@ export const envVar = {
    * does not verify emails, so set it only until that account has signed up, then remove it.
    */
   authBootstrapAdminEmail: 'QUIRE_AUTH_BOOTSTRAP_ADMIN_EMAIL',
+  /**
+   * User: email lookups (GET /v1/users/lookup) one caller may make in a window before 429 (default
+   * 30). The lookup tells whether an address has an account, so this bounds how fast one account can
+   * guess addresses.
+   */
+  userLookupMaxPerCaller: 'QUIRE_USER_LOOKUP_MAX_PER_CALLER',
+  /** User: length of the email-lookup rate-limit window in seconds (default 60). */
+  userLookupWindowSeconds: 'QUIRE_USER_LOOKUP_WINDOW_SECONDS',
   /** S3-compatible endpoint URL (document, export). */
   s3Endpoint: 'QUIRE_S3_ENDPOINT',
   /** Bucket of the service's objects (document, export). */
@@ -172,6 +180,7 @@ export function envVariablesFor(service: ServiceName): {
       envVar.documentPresignedUrlTtlSeconds,
     );
   }
+  if (service === 'user') optional.push(envVar.userLookupMaxPerCaller, envVar.userLookupWindowSeconds);
   if (service === 'auth') {
     optional.push(
       envVar.authIssuer,

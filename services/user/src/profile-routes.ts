@@ -2,7 +2,7 @@
  * The User API: create, read, update, delete and list profiles; owners manage their own, admins any.
  * Any signed-in user may find who has an email, to share with them (see the lookup route).
  */
-import { type ApiRouter, NotAllowedError, requireSelfOrAdmin } from '@quire/kit';
+import { type ApiRouter, type FixedWindowLimiter, NotAllowedError, requireSelfOrAdmin } from '@quire/kit';
 import { etagOf, requiredVersion } from './etag.js';
 import type { ProfileStore } from './profile-store.js';
 import {
@@ -18,8 +18,11 @@ import {
   UpdateProfile,
 } from './schemas.js';
 
-/** Declares the profile routes on the service's router. */
-export function profileRoutes(store: ProfileStore) {
+/**
+ * Declares the profile routes on the service's router; `lookupLimiter` counts each caller's email
+ * lookups.
+ */
+export function profileRoutes(store: ProfileStore, lookupLimiter: FixedWindowLimiter) {
   return (r: ApiRouter): void => {
     r.route(
       {
@@ -68,8 +71,9 @@ export function profileRoutes(store: ProfileStore) {
     // answer is an exact match on the whole address (no prefix, pattern or listing), so it only
     // tells a caller who already knows an address that it belongs to a user and their display name,
     // which sharing with them shows anyway; email, locale and avatar stay with the owner and admins.
-    // Guessing addresses one request at a time is still possible: a per-caller rate limit would bound
-    // it, but the kit offers none (Auth's login limiter is Auth's own), so there is none yet.
+    // Guessing addresses one request at a time is still possible, so each caller (the token's subject)
+    // has a fixed-window limit. Every lookup counts before the store is asked, found or not, so the
+    // limit itself tells nothing about which addresses exist.
     r.route(
       {
         method: 'get',
@@ -80,9 +84,12 @@ export function profileRoutes(store: ProfileStore) {
         authenticated: true,
         query: LookupQuery,
         responses: { 200: { description: 'The user with this email', body: ProfileMatch } },
-        problems: [404],
+        problems: [404, 429],
       },
-      async ({ query }) => ({ status: 200, body: await store.findByEmail(query.email) }),
+      async ({ query, principal }) => {
+        await lookupLimiter.consume(principal.subject);
+        return { status: 200, body: await store.findByEmail(query.email) };
+      },
     );
 
     r.route(

@@ -1,5 +1,6 @@
 /** The User service process: reads its config, connects, migrates when asked, serves, shuts down on SIGTERM. */
 import {
+  connectRedis,
   createJwksVerifier,
   createKafkaPublisher,
   OutboxRelay,
@@ -21,11 +22,14 @@ async function main(): Promise<void> {
     migrationsDir,
     logger,
   });
+  const redis = await connectRedis(config.redis.url);
   const publisher = createKafkaPublisher({ brokers: config.kafka.brokers, clientId: 'quire-user', logger });
   const relay = new OutboxRelay({ pool, publisher, logger });
   relay.start();
   const app = createApp({
     pool,
+    redis,
+    settings: config.user,
     // In the cluster the key set is on auth's mTLS port: the fetch presents this service's certificate.
     verifier: createJwksVerifier({ ...config.jwt, tls: config.base.tls }),
     logger,
@@ -38,6 +42,7 @@ async function main(): Promise<void> {
     steps: [
       { name: 'outbox relay', close: () => relay.stop() },
       { name: 'kafka', close: () => publisher.close() },
+      { name: 'redis', close: () => redis.quit() },
       { name: 'postgres', close: () => pool.end() },
       { name: 'tracing', close: () => tracing.shutdown() },
     ],

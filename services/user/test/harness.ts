@@ -1,10 +1,12 @@
 /**
  * Builds the User service for component tests, with a real Auth service listening on a local port
- * so User verifies tokens through Auth's JWKS over HTTP, as in the cluster.
+ * so User verifies tokens through Auth's JWKS over HTTP, as in the cluster, and the stack's Redis
+ * (database 0, apart from the local Platform's) counting lookups per caller.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  connectRedis,
   createJwksVerifier,
   createPgPool,
   migrateFolder,
@@ -15,6 +17,7 @@ import { testLogger, testSetting, uniqueName } from '@quire/kit/testing';
 import request from 'supertest';
 import { type AuthHarness, newUser, startAuth } from '../../auth/test/harness.js';
 import { createApp } from '../src/app.js';
+import { defaultUserSettings, type UserSettings } from '../src/config.js';
 import { migrationsDir } from '../src/migrations-dir.js';
 
 export interface Caller {
@@ -30,23 +33,32 @@ export interface Caller {
 export async function startUserOver(
   verifier: TokenVerifier,
   databaseUrl = testSetting('QUIRE_POSTGRES_URL'),
+  settings: UserSettings = defaultUserSettings(),
 ) {
   const schema = uniqueName('users_test');
   const logger = testLogger('user');
   const pool = createPgPool({ url: databaseUrl, schema, applicationName: 'quire-user-test', logger });
   await migrateFolder(pool, schema, migrationsDir);
+  const redis = await connectRedis(testSetting('QUIRE_REDIS_URL'));
   return {
-    app: createApp({ pool, verifier, logger, environment: 'test' }),
+    app: createApp({ pool, redis, settings, verifier, logger, environment: 'test' }),
     pool,
+    redis,
     schema,
     async close() {
+      await redis.quit();
       await pool.query(`DROP SCHEMA ${schema} CASCADE`);
       await pool.end();
     },
   };
 }
 
-export async function startUser() {
+/**
+ * A User service with its own Auth; `overrides` change User's settings (a small lookup limit, say).
+ * Lookup counts are keyed by account id, new for every caller, so runs never share a limit.
+ */
+export async function startUser(overrides: Partial<UserSettings> = {}) {
+  const settings: UserSettings = { ...defaultUserSettings(), ...overrides };
   const auth: AuthHarness = await startAuth();
   const authServer: Server = await new Promise((resolve) => {
     const s = auth.app.api.listen(0, '127.0.0.1', () => resolve(s));
@@ -54,13 +66,14 @@ export async function startUser() {
   const jwksUrl = `http://127.0.0.1:${(authServer.address() as AddressInfo).port}${servicePaths.jwks}`;
   const schema = uniqueName('users_test');
   const logger = testLogger('user');
+  const redis = await connectRedis(testSetting('QUIRE_REDIS_URL'));
 
   /** A User service over the given database URL (the shared one, or one through a proxy). */
   const build = async (databaseUrl = testSetting('QUIRE_POSTGRES_URL')) => {
     const pool = createPgPool({ url: databaseUrl, schema, applicationName: 'quire-user-test', logger });
     await migrateFolder(pool, schema, migrationsDir);
     const verifier = createJwksVerifier({ jwksUrl, issuer: 'quire-auth', audience: 'quire' });
-    return { app: createApp({ pool, verifier, logger, environment: 'test' }), pool };
+    return { app: createApp({ pool, redis, settings, verifier, logger, environment: 'test' }), pool };
   };
   const main = await build();
 
@@ -86,6 +99,8 @@ export async function startUser() {
   return {
     ...main,
     auth,
+    redis,
+    settings,
     schema,
     jwksUrl,
     build,
@@ -97,6 +112,7 @@ export async function startUser() {
     async close() {
       await new Promise<void>((r) => authServer.close(() => r()));
       authServer.closeAllConnections();
+      await redis.quit();
       await main.pool.query(`DROP SCHEMA ${schema} CASCADE`);
       await main.pool.end();
       await auth.close();

@@ -70,10 +70,9 @@ describe('the work queue', () => {
       queue.addRateLimited(key);
       queue.done(key);
     }
-    // 10, 20, 40, 80 ms: each gap at least the backoff, and growing.
-    expect(gaps[0]).toBeGreaterThanOrEqual(9);
-    expect(gaps[3]).toBeGreaterThanOrEqual(79);
-    for (let i = 1; i < gaps.length; i++) expect(gaps[i]).toBeGreaterThan(gaps[i - 1] as number);
+    // Each gap is at least its backoff, 10, 20, 40 and 80 ms (less 1 ms: Node may fire a timer that
+    // early). Only lower bounds: on a loaded machine a timer fires late, so one gap may outlast the next.
+    for (const [i, gap] of gaps.entries()) expect(gap, `gap ${i}`).toBeGreaterThanOrEqual(10 * 2 ** i - 1);
     expect(queue.numRequeues('a')).toBe(5);
     queue.forget('a');
     expect(queue.numRequeues('a')).toBe(0);

@@ -17,6 +17,8 @@ export interface Difference {
 
 export interface LocalContext {
   readonly ports: ServicePorts;
+  /** Auth's local API port, where it serves its key set over mTLS as its pod does. */
+  readonly authApiPort: number;
   readonly tlsDir: string;
   /** Plain-HTTP URL of the local gateway. */
   readonly gatewayUrl: string;
@@ -30,8 +32,13 @@ const why = {
   ports: 'each pod has its own IP; here all seven services share 127.0.0.1, so each gets its own ports',
   tls: 'the kubelet mounts the tls Secret there; here the same files are written (with its ..data swap) to this folder',
   clusterUrl:
-    'an in-cluster Service name does not resolve here, and the kit fetches the JWKS with plain fetch (no client certificate), ' +
-    "which auth's mTLS port refuses: it goes through the gateway, which presents the gateway certificate",
+    'an in-cluster Service name does not resolve here: the gateway serves the path, as it does for clients',
+  jwks:
+    "auth's Service name does not resolve here; its local mTLS port serves the key set, and the fetch accepts it by " +
+    "auth's SPIFFE ID (QUIRE_AUTH_SPIFFE_ID), as in the cluster, since the certificate names cluster DNS names only",
+  jwksViaGateway:
+    "auth's Service name does not resolve here, and without QUIRE_AUTH_SPIFFE_ID (an operator older than this checkout) " +
+    "the fetch could only check auth's certificate against 127.0.0.1, which it does not name: the gateway serves the key set",
   searchKind:
     'the pod template lacks it (an operator older than this checkout); the service would assume elasticsearch/quire',
 } as const;
@@ -73,7 +80,15 @@ export function localEnvironment(
   set(envVar.opsPort, String(ctx.ports.ops), why.ports);
   if ((env[envVar.tlsDir] ?? pod.tls.mountPath) === pod.tls.mountPath)
     set(envVar.tlsDir, ctx.tlsDir, why.tls);
+  const jwks = pod.env[envVar.authJwksUrl];
+  if (jwks !== undefined) {
+    const path = new URL(jwks).pathname;
+    if (pod.env[envVar.authSpiffeId])
+      set(envVar.authJwksUrl, `https://127.0.0.1:${ctx.authApiPort}${path}`, why.jwks);
+    else set(envVar.authJwksUrl, `${ctx.gatewayUrl}${path}`, why.jwksViaGateway);
+  }
   for (const [name, value] of Object.entries(pod.env)) {
+    if (name === envVar.authJwksUrl) continue;
     const local = throughGateway(value, ctx);
     if (local) set(name, local, why.clusterUrl);
   }

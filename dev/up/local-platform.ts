@@ -106,6 +106,7 @@ export async function startLocalPlatform(
     mountSecret(tlsDir, tls);
     const { env, differences } = localEnvironment(service, pod, {
       ports: s.services[service],
+      authApiPort: s.services.auth.api,
       tlsDir,
       gatewayUrl: gateway.url,
       routedPrefixes: routes.flatMap((r) => r.pathPrefixes),

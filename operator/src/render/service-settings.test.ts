@@ -79,14 +79,22 @@ describe("a service's settings", () => {
     expect(settingsOf('user').config[envVar.redisUrl]).toBe('redis://redis.quire-data.svc:6379');
   });
 
-  it("point every service that verifies tokens, internal ones included, at auth's key set over the mesh", () => {
+  it("point every service that verifies tokens, internal ones included, at auth's key set over the mesh, served by auth's identity", () => {
+    const authId = `spiffe://${samplePlatform('platform-minimal').spec.mtls.trustDomain}/ns/quire-test/sa/quire-auth`;
     for (const service of ['user', 'document', 'notification', 'search', 'audit'] as const) {
-      expect(settingsOf(service).config[envVar.authJwksUrl], service).toBe(
+      const { config } = settingsOf(service);
+      expect([config[envVar.authJwksUrl], config[envVar.authSpiffeId]], service).toEqual([
         'https://quire-auth.quire-test.svc:8080/.well-known/jwks.json',
-      );
+        authId,
+      ]);
     }
-    expect(settingsOf('auth').config[envVar.authJwksUrl]).toBeUndefined();
-    expect(settingsOf('export').config[envVar.authJwksUrl]).toBeUndefined();
+    for (const service of ['auth', 'export'] as const) {
+      const { config } = settingsOf(service);
+      expect([config[envVar.authJwksUrl], config[envVar.authSpiffeId]], service).toEqual([
+        undefined,
+        undefined,
+      ]);
+    }
   });
 
   it("let auth believe X-Forwarded-For only from the gateway's identity, and tell no other service", () => {

@@ -18,7 +18,7 @@ import {
   tlsFiles,
 } from '@quire/kit/catalogue';
 import { gatewayIdentityName } from '../pki/identities.js';
-import { postgresSecretKeys, postgresSecretName, serviceHost } from './names.js';
+import { postgresSecretKeys, postgresSecretName, serviceHost, serviceObjectName } from './names.js';
 import type { RenderContext } from './render-context.js';
 
 /**
@@ -169,10 +169,16 @@ export function serviceSettings(ctx: RenderContext, service: ServiceName): Servi
     if (spec.auth.bootstrapAdminEmail) config[envVar.authBootstrapAdminEmail] = spec.auth.bootstrapAdminEmail;
   }
 
-  // Services that verify access tokens (the kit says which) fetch auth's key set over the mesh.
+  // Services that verify access tokens (the kit says which) fetch auth's key set over the mesh, and
+  // accept only a server presenting auth's workload identity, as every call between services does.
   if (envVariablesFor(service).required.includes(envVar.authJwksUrl)) {
     config[envVar.authJwksUrl] =
       `https://${serviceHost(ctx.name, 'auth', ctx.namespace)}:${defaultPorts.http}${servicePaths.jwks}`;
+    config[envVar.authSpiffeId] = spiffeId(
+      spec.mtls.trustDomain,
+      ctx.namespace,
+      serviceObjectName(ctx.name, 'auth'),
+    );
   }
   return { config, env, caFiles };
 }

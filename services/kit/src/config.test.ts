@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baseEnv, ConfigError, kafkaEnv, parseEnv, postgresEnv, redisEnv } from './config.js';
+import { baseEnv, ConfigError, jwtVerifyEnv, kafkaEnv, parseEnv, postgresEnv, redisEnv } from './config.js';
 import { serviceNames } from './service-catalogue.js';
 import { envVariablesFor } from './service-env.js';
 
@@ -49,6 +49,20 @@ describe('parsing a service environment', () => {
       expect(problems).toContain(name);
     }
     expect((error as Error).message).not.toContain('secret-password');
+  });
+
+  it("checks the JWKS server by Auth's SPIFFE ID when one is given, and names a malformed one", () => {
+    const jwksUrl = 'https://127.0.0.1:14010/.well-known/jwks.json';
+    const auth = 'spiffe://quire.local/ns/quire/sa/quire-auth';
+    expect(parseEnv({ jwt: jwtVerifyEnv }, { QUIRE_AUTH_JWKS_URL: jwksUrl }).jwt).not.toHaveProperty(
+      'serverId',
+    );
+    expect(
+      parseEnv({ jwt: jwtVerifyEnv }, { QUIRE_AUTH_JWKS_URL: jwksUrl, QUIRE_AUTH_SPIFFE_ID: auth }).jwt,
+    ).toEqual({ jwksUrl, serverId: auth, issuer: 'quire-auth', audience: 'quire' });
+    expect(() =>
+      parseEnv({ jwt: jwtVerifyEnv }, { QUIRE_AUTH_JWKS_URL: jwksUrl, QUIRE_AUTH_SPIFFE_ID: 'quire-auth' }),
+    ).toThrow(/QUIRE_AUTH_SPIFFE_ID: must be a SPIFFE ID/);
   });
 
   it('tells the operator which variables each service needs, from the catalogue', () => {

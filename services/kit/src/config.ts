@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { serviceNames } from './service-catalogue.js';
 import { databaseSchemas, defaultPorts, envVar, tlsFiles } from './service-env.js';
+import { parseSpiffeId } from './tls/spiffe.js';
 
 /** Thrown when the environment does not satisfy a service's schema; lists every problem. */
 export class ConfigError extends Error {
@@ -100,11 +101,18 @@ export type KafkaConfig = z.output<typeof kafkaEnv>;
 export const jwtVerifyEnv = z
   .object({
     [envVar.authJwksUrl]: z.url(),
+    [envVar.authSpiffeId]: z
+      .string()
+      .refine((id) => parseSpiffeId(id) !== undefined, {
+        error: 'must be a SPIFFE ID such as spiffe://quire.local/ns/quire/sa/quire-auth',
+      })
+      .optional(),
     [envVar.authIssuer]: z.string().min(1).default('quire-auth'),
     [envVar.authAudience]: z.string().min(1).default('quire'),
   })
   .transform((e) => ({
     jwksUrl: e[envVar.authJwksUrl],
+    ...(e[envVar.authSpiffeId] ? { serverId: e[envVar.authSpiffeId] } : {}),
     issuer: e[envVar.authIssuer],
     audience: e[envVar.authAudience],
   }));

@@ -41,6 +41,13 @@ export const envVar = {
   kafkaBrokers: 'QUIRE_KAFKA_BROKERS',
   /** URL of the Auth service's JWKS, which every other API service verifies access tokens against. */
   authJwksUrl: 'QUIRE_AUTH_JWKS_URL',
+  /**
+   * The SPIFFE ID the server of QUIRE_AUTH_JWKS_URL must present over mTLS: Auth's workload identity,
+   * rendered by the operator. Unset, the URL's host name is checked against the certificate's DNS
+   * names instead; set, the identity is checked whatever the host is called (a local run reaches Auth
+   * at 127.0.0.1, which its certificate does not name).
+   */
+  authSpiffeId: 'QUIRE_AUTH_SPIFFE_ID',
   /** `iss` of the platform's access tokens (default `quire-auth`). */
   authIssuer: 'QUIRE_AUTH_ISSUER',
   /** `aud` of the platform's access tokens (default `quire`). */
@@ -197,7 +204,7 @@ export function envVariablesFor(service: ServiceName): {
   } else if (d.public || internalUserApis.has(service)) {
     // Every service with a user API but auth, which issues the tokens, verifies them with its key set.
     required.push(envVar.authJwksUrl);
-    optional.push(envVar.authIssuer, envVar.authAudience);
+    optional.push(envVar.authSpiffeId, envVar.authIssuer, envVar.authAudience);
   }
   return { required, optional };
 }

@@ -39,9 +39,10 @@ build: ## Compile every package (tsc -b) and bundle the web app (vite build)
 	npm run build --workspace @quire/web
 
 .PHONY: generate
-generate: ## Regenerate derived files (the Platform CRD in crds/, the charts' copies of it)
+generate: ## Regenerate derived files (the Platform CRD in crds/, the charts' copies of it, the web app's API types)
 	npm run generate --workspace @quire/operator --if-present
-	npm run generate --workspace @quire/web
+	npx tsc -b services/auth services/user services/document services/search services/notification services/audit
+	node dev/delivery/web-api-types.ts
 	node dev/delivery/sync-charts.ts
 
 .PHONY: lint

@@ -32,6 +32,12 @@ check_sync() {
   step "generated chart files match crds/ (dev/delivery/sync-charts.ts --check)"
   node dev/delivery/sync-charts.ts --check || fail "run: node dev/delivery/sync-charts.ts"
   ok "the chart's CRD copy and quire-platform's values schema are up to date"
+  step "the web app's API types match the services' OpenAPI documents (dev/delivery/web-api-types.ts --check)"
+  # The generator imports the compiled services; a no-op when they are built.
+  npx tsc -b services/auth services/user services/document services/search services/notification services/audit ||
+    fail "npx tsc -b of the services the web app calls"
+  node dev/delivery/web-api-types.ts --check || fail "run: make generate"
+  ok "clients/web/src/api/*.gen.ts are up to date"
 }
 
 check_lint() {

@@ -1,5 +1,5 @@
-// Generated from the audit service's OpenAPI document by clients/web/scripts/generate-api.ts.
-// Do not edit: run `npm run generate --workspace @quire/web` (a test fails when this is stale).
+// Generated from the audit service's OpenAPI document by dev/delivery/web-api-types.ts.
+// Do not edit: run `make generate` (`dev/delivery/check.sh sync` fails when this is stale).
 
 export type paths = {
     "/v1/audit/entries": {

@@ -1,5 +1,5 @@
-// Generated from the notification service's OpenAPI document by clients/web/scripts/generate-api.ts.
-// Do not edit: run `npm run generate --workspace @quire/web` (a test fails when this is stale).
+// Generated from the notification service's OpenAPI document by dev/delivery/web-api-types.ts.
+// Do not edit: run `make generate` (`dev/delivery/check.sh sync` fails when this is stale).
 
 export type paths = {
     "/v1/notification-preferences": {
@@ -141,7 +141,7 @@ export type components = {
              * @description Kinds sent; empty: all
              * @default []
              */
-            kinds: ("document.shared" | "export.ready" | "export.failed" | "login.new_device")[];
+            kinds: ("document.shared" | "document.restored" | "export.ready" | "export.failed" | "login.new_device")[];
             /** @description https URL that receives signed POSTs */
             url: string;
         };
@@ -166,7 +166,7 @@ export type components = {
         NotificationPreference: {
             inApp: boolean;
             /** @enum {string} */
-            kind: "document.shared" | "export.ready" | "export.failed" | "login.new_device";
+            kind: "document.shared" | "document.restored" | "export.ready" | "export.failed" | "login.new_device";
             webhook: boolean;
         };
         NotificationPreferences: {
@@ -282,7 +282,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                kind: "document.shared" | "export.ready" | "export.failed" | "login.new_device";
+                kind: "document.shared" | "document.restored" | "export.ready" | "export.failed" | "login.new_device";
             };
             cookie?: never;
         };

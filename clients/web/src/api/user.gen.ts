@@ -1,5 +1,5 @@
-// Generated from the user service's OpenAPI document by clients/web/scripts/generate-api.ts.
-// Do not edit: run `npm run generate --workspace @quire/web` (a test fails when this is stale).
+// Generated from the user service's OpenAPI document by dev/delivery/web-api-types.ts.
+// Do not edit: run `make generate` (`dev/delivery/check.sh sync` fails when this is stale).
 
 export type paths = {
     "/v1/users": {
@@ -580,6 +580,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many attempts; see Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { defined } from '../../test/defined.js';
 import { buildCertificate, certificateStatusOf, goDuration } from './cert-manager.js';
 import { platformIdentities } from './identities.js';
 
 const hour = 3600_000;
-const auth = platformIdentities({ platform: 'quire', namespace: 'prod', trustDomain: 'quire.local' })[0]!;
+const auth = defined(
+  platformIdentities({ platform: 'quire', namespace: 'prod', trustDomain: 'quire.local' })[0],
+  "auth's identity",
+);
 
 describe('a cert-manager Certificate', () => {
   const certificate = buildCertificate({

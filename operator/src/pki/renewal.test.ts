@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { defined } from '../../test/defined.js';
 import { createCa } from './ca.js';
 import { platformIdentities } from './identities.js';
 import { issueLeaf } from './leaf.js';
@@ -7,7 +8,7 @@ import { jitterFraction, maxJitterShare, ReissueReason, reissueReason, renewalTi
 const now = new Date('2026-03-01T12:00:00Z');
 const hour = 3600_000;
 const identities = platformIdentities({ platform: 'quire', namespace: 'prod', trustDomain: 'quire.local' });
-const auth = identities[0]!;
+const auth = defined(identities[0], "auth's identity");
 
 describe('the renewal time', () => {
   it('is two thirds into a 24 h certificate, minus at most 5 % of its life as jitter', () => {

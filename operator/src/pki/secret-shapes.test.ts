@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { defined } from '../../test/defined.js';
 import type { KubeObject } from '../runtime/resource-kind.js';
 import { secretAnnotations } from './annotations.js';
 import { CaError, createCa } from './ca.js';
@@ -11,7 +12,10 @@ import { fingerprintOf, parseCertificates } from './x509.js';
 
 const now = new Date('2026-03-01T12:00:00Z');
 const hour = 3600_000;
-const auth = platformIdentities({ platform: 'quire', namespace: 'prod', trustDomain: 'quire.local' })[0]!;
+const auth = defined(
+  platformIdentities({ platform: 'quire', namespace: 'prod', trustDomain: 'quire.local' })[0],
+  "auth's identity",
+);
 const decode = (s: KubeObject, key: string) =>
   Buffer.from((s.data as Record<string, string>)[key] ?? '', 'base64').toString('utf8');
 

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { chainOf, secretText, trusts } from '../../test/certificates/fixtures/chains.js';
 import { FakeCluster } from '../../test/certificates/fixtures/fake-cluster.js';
 import { type Manifest, minimalManifest, platformOf } from '../../test/certificates/fixtures/platform.js';
+import { defined } from '../../test/defined.js';
 import { platformAnnotations } from '../pki/annotations.js';
 import { CaProblem, createCa } from '../pki/ca.js';
 import { certificateKind } from '../pki/cert-manager.js';
@@ -118,14 +119,15 @@ describe('the certificates phase with the built-in CA', () => {
     const bundleSizes = steps.map((s) => parseCertificates(secretText(s[0], 'ca.crt')).length);
     expect(bundleSizes).toEqual([1, 2, 2, 2, 2, 1, 1]);
     // Kubelet delivers each Secret on its own schedule: any two consecutive states must trust each other.
-    for (let i = 1; i < steps.length; i++) {
-      for (const older of steps[i - 1]!) {
-        for (const newer of steps[i]!) {
+    for (const [i, step] of steps.entries()) {
+      for (const older of steps[i - 1] ?? []) {
+        for (const newer of step) {
           expect(trusts(older, newer) && trusts(newer, older)).toBe(true);
         }
       }
     }
-    expect(steps[6]!.every((s) => !trusts(s, steps[0]![0]))).toBe(true);
+    const firstLeaf = defined(steps[0]?.[0], 'the first step');
+    expect(defined(steps[6], 'a seventh step').every((s) => !trusts(s, firstLeaf))).toBe(true);
   });
 
   it('signs under a CA the user supplies in a Secret named by spec.mtls.issuer.caSecretRef, with the intermediate in each chain', async () => {
@@ -206,7 +208,12 @@ describe('a CA that cannot be used', () => {
 
   it('says it is not a CA when it is a leaf', async () => {
     const ca = await createCa({ commonName: 'x', now: t0 });
-    const leaf = await issueLeaf({ ca, identity: identities[0]!, now: t0, lifetimeMs: hour });
+    const leaf = await issueLeaf({
+      ca,
+      identity: defined(identities[0], "auth's identity"),
+      now: t0,
+      lifetimeMs: hour,
+    });
     const condition = await withUserCa({ 'tls.crt': b64(leaf.chainPem), 'tls.key': b64(leaf.keyPem) });
     expect(condition).toMatchObject({ status: 'False', reason: CaProblem.NotACa });
   });
@@ -243,8 +250,11 @@ describe('the certificates phase with a cert-manager issuer', () => {
     expect(cluster.applied).toEqual(identities.map((i) => `Certificate/quire-${i.name}`));
     expect(outcome.condition).toMatchObject({ status: 'False', reason: 'Issuing' });
     for (const identity of identities) {
-      const certificate = cluster.get(certificateKind, ns, `quire-${identity.name}`);
-      certificate!.status = {
+      const certificate = defined(
+        cluster.get(certificateKind, ns, `quire-${identity.name}`),
+        `the Certificate of ${identity.name}`,
+      );
+      certificate.status = {
         notAfter: '2026-03-02T12:00:00Z',
         renewalTime: '2026-03-02T04:00:00Z',
         conditions: [{ type: 'Ready', status: 'True', reason: 'Ready', message: 'issued' }],

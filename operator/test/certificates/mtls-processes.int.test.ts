@@ -18,6 +18,7 @@ import { readCaSecret } from '../../src/pki/secret-shapes.js';
 import { parseCertificates } from '../../src/pki/x509.js';
 import { reconcileCertificates } from '../../src/reconcile/certificates.js';
 import { kinds } from '../../src/runtime/resource-kind.js';
+import { defined } from '../defined.js';
 import { chainOf, secretText } from './fixtures/chains.js';
 import { FakeCluster } from './fixtures/fake-cluster.js';
 import { mountSecret } from './fixtures/mounted.js';
@@ -31,7 +32,11 @@ const hour = 60 * minute;
 const t0 = new Date(Date.now() - 17 * hour);
 const at = (ms: number) => new Date(t0.getTime() + ms);
 const identities = platformIdentities({ platform: 'quire', namespace: ns, trustDomain: 'quire.local' });
-const byName = (name: string) => identities.find((i) => i.name === name)!;
+const byName = (name: string) =>
+  defined(
+    identities.find((i) => i.name === name),
+    `the identity ${name}`,
+  );
 const [document, gateway, audit] = [byName('document'), byName('gateway'), byName('audit')];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -112,7 +117,7 @@ describe('two services on operator-issued certificates', () => {
     };
     const foreignCa = await createCa({ commonName: 'Someone else', now: t0 });
     const foreign = await issueLeaf({ ca: foreignCa, identity: gateway, now: t0, lifetimeMs: 24 * hour });
-    const platformCa = readCaSecret(secret('quire-ca')!, new Date()).active;
+    const platformCa = readCaSecret(defined(secret('quire-ca'), 'the quire-ca Secret'), new Date()).active;
     const expired = await issueLeaf({
       ca: platformCa,
       identity: gateway,
@@ -197,7 +202,7 @@ describe('OpenSSL and operator-issued chains', () => {
     const dir = mkdtempSync(join(tmpdir(), 'quire-openssl-'));
     const [leaf, ...intermediates] = chainOf(doc);
     expect(intermediates).toHaveLength(1);
-    writeFileSync(join(dir, 'leaf.pem'), leaf!.toString());
+    writeFileSync(join(dir, 'leaf.pem'), defined(leaf, 'a leaf in tls.crt').toString());
     writeFileSync(join(dir, 'chain.pem'), intermediates.map((c) => c.toString()).join(''));
     writeFileSync(join(dir, 'ca.crt'), secretText(doc, 'ca.crt'));
     writeFileSync(join(dir, 'client.crt'), secretText(gw, 'tls.crt'));

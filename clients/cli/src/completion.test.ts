@@ -55,6 +55,7 @@ describe('shell completion', () => {
       'share',
       'rm',
       'restore',
+      'trash',
     ]);
     expect(bashComplete(['export', 'l'])).toEqual(['list']);
     expect(bashComplete(['status', '--n'])).toEqual(['--namespace']);

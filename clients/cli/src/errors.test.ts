@@ -1,6 +1,14 @@
 import { CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { CliError, describeFailure, ExitCode, KubeApiError, ServiceProblem, UsageError } from './errors.js';
+import {
+  CliError,
+  describeFailure,
+  ExitCode,
+  KubeApiError,
+  retryAfterSeconds,
+  ServiceProblem,
+  UsageError,
+} from './errors.js';
 
 describe('failures as the user sees them', () => {
   it('print the problem, then the fix, and exit 1', () => {
@@ -27,6 +35,29 @@ describe('failures as the user sees them', () => {
       '  token: expired',
       'Fix: Log in again: quire login',
     ]);
+  });
+
+  it('when a service answers 429 with Retry-After, say how long to wait; without it, a minute', () => {
+    const limited = (seconds?: number) =>
+      describeFailure(new ServiceProblem(429, 'Too Many Requests', 'Too many lookups', [], seconds)).lines;
+    expect(limited(90)).toEqual([
+      'Too Many Requests (HTTP 429): Too many lookups',
+      'Fix: Wait 1m30s and try again (the service said so in Retry-After)',
+    ]);
+    expect(limited(7)).toContain('Fix: Wait 7s and try again (the service said so in Retry-After)');
+    expect(limited(0)).toContain('Fix: Try again now (the service allows it again)');
+    expect(limited()).toContain('Fix: Wait a minute and try again');
+  });
+
+  it('read Retry-After as seconds or as an HTTP date, and ignore what is neither', () => {
+    const now = Date.parse('2026-02-01T10:00:00Z');
+    expect(retryAfterSeconds('120', now)).toBe(120);
+    expect(retryAfterSeconds(' 0 ', now)).toBe(0);
+    expect(retryAfterSeconds('Sun, 01 Feb 2026 10:02:30 GMT', now)).toBe(150);
+    expect(retryAfterSeconds('Sun, 01 Feb 2026 09:00:00 GMT', now)).toBe(0);
+    expect(retryAfterSeconds('soon', now)).toBeUndefined();
+    expect(retryAfterSeconds('-5', now)).toBeUndefined();
+    expect(retryAfterSeconds(null, now)).toBeUndefined();
   });
 
   it('name a refused connection instead of printing a stack', () => {

@@ -4,6 +4,7 @@
  * problem; `fix` says what to do about it.
  */
 import { CommanderError } from 'commander';
+import { humanDuration } from './output/format.js';
 
 /** The documented exit codes. */
 export const ExitCode = {
@@ -56,10 +57,32 @@ export class ServiceProblem extends Error {
     readonly title: string,
     readonly detail: string,
     readonly fields: readonly { field?: string; message?: string }[] = [],
+    /** How long the service asked to wait before trying again (its Retry-After), when it said. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(detail || title);
     this.name = 'ServiceProblem';
   }
+}
+
+/**
+ * A Retry-After header in seconds from `now`: RFC 9110 allows a number of seconds or an HTTP date.
+ * Undefined when absent or unreadable, so the generic advice is printed instead of a wrong wait.
+ */
+export function retryAfterSeconds(header: string | null | undefined, now = Date.now()): number | undefined {
+  const value = header?.trim();
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value);
+  // An HTTP date names its day and month; Date.parse alone would read "-5" as a year.
+  const at = /[a-z]/i.test(value) ? Date.parse(value) : Number.NaN;
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+/** What to do about a 429: wait as long as the service said, or a minute when it did not say. */
+function tooManyFix(seconds: number | undefined): string {
+  if (seconds === undefined) return 'Wait a minute and try again';
+  if (seconds === 0) return 'Try again now (the service allows it again)';
+  return `Wait ${humanDuration(seconds)} and try again (the service said so in Retry-After)`;
 }
 
 /** What to print for a failure, and the exit code. */
@@ -106,7 +129,7 @@ function problemLines(problem: ServiceProblem): string[] {
   const fix: Record<number, string> = {
     401: 'Log in again: quire login',
     403: 'Ask an admin for access, or use an account that has it',
-    429: 'Wait a minute and try again',
+    429: tooManyFix(problem.retryAfterSeconds),
     503: 'The service is starting or a dependency is down; try again shortly',
   };
   const hint = fix[problem.status];

@@ -14,12 +14,14 @@ import { ExportsPage } from './pages/exports-page.tsx';
 import { NotificationsPage } from './pages/notifications-page.tsx';
 import { ProfilePage } from './pages/profile-page.tsx';
 import { SearchPage } from './pages/search-page.tsx';
+import { TrashPage } from './pages/trash-page.tsx';
 import { ApiContext, useApi, useSession } from './ui/api-context.tsx';
 import { Loading } from './ui/page-state.tsx';
 import { RecountUnreadProvider, useUnreadCount } from './ui/unread-count.tsx';
 
 const pages = {
   documents: { label: 'Documents', Page: DocumentsPage, admin: false },
+  trash: { label: 'Trash', Page: TrashPage, admin: false },
   search: { label: 'Search', Page: SearchPage, admin: false },
   exports: { label: 'Exports', Page: ExportsPage, admin: false },
   notifications: { label: 'Notifications', Page: NotificationsPage, admin: false },

@@ -5,15 +5,18 @@ import { type ApiRouter, etagOf, requiredVersion } from '@quire/kit';
 import type pg from 'pg';
 import type { ContentReceiver } from './content-receiver.js';
 import { uploadContentType } from './content-types.js';
+import { listDeletedDocuments } from './deleted-list.js';
 import { listDocuments } from './document-list.js';
 import { toView } from './document-model.js';
 import type { DocumentStore } from './document-store.js';
 import {
+  DeletedDocumentPage,
   Document,
   DocumentId,
   DocumentPage,
   ETagHeader,
   IfMatchHeader,
+  ListDeletedDocumentsQuery,
   ListDocumentsQuery,
   UpdateDocument,
   UploadQuery,
@@ -92,6 +95,33 @@ export function documentRoutes(deps: { pool: pg.Pool; store: DocumentStore; rece
       async ({ query, principal }) => ({
         status: 200,
         body: await listDocuments(deps.pool, principal, query),
+      }),
+    );
+
+    // Declared before /v1/documents/:id, which would otherwise take `deleted` for an id.
+    r.route(
+      {
+        method: 'get',
+        path: '/v1/documents/deleted',
+        operationId: 'listDeletedDocuments',
+        summary:
+          "List the caller's deleted documents that can still be restored, newest deletion first, a page at a time; admins may name another owner",
+        description: `The trash: each document as it was when deleted, with \`deletedAt\` and \`restorableUntil\`, when
+the content retention ends and the cleanup may remove the content. Until then \`POST
+/v1/documents/{id}/restore\` brings it back; a restored document, or one whose content is gone, is no
+longer listed. Documents shared with the caller are not listed: only their owner (or an admin) may
+restore them.`,
+        tags: ['documents'],
+        authenticated: true,
+        query: ListDeletedDocumentsQuery,
+        responses: {
+          200: { description: 'One page; follow nextCursor for the next', body: DeletedDocumentPage },
+        },
+        problems: [403],
+      },
+      async ({ query, principal }) => ({
+        status: 200,
+        body: await listDeletedDocuments(deps.pool, principal, query),
       }),
     );
 

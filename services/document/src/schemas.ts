@@ -46,6 +46,12 @@ export const ListDocumentsQuery = z.strictObject({
   createdTo: z.iso.datetime({ offset: true }).optional(),
 });
 
+export const ListDeletedDocumentsQuery = ListDocumentsQuery.pick({ limit: true, cursor: true }).extend({
+  owner: z.string().min(1).max(200).optional().meta({
+    description: 'Whose deleted documents (default: the caller); only admins may name another user',
+  }),
+});
+
 const ShareView = z.object({ userId: z.string(), permission: z.enum(['read', 'write']) });
 
 export const Document = z
@@ -67,6 +73,18 @@ export const Document = z
 export const DocumentPage = z
   .object({ items: z.array(Document), nextCursor: z.string().optional() })
   .meta({ id: 'DocumentPage' });
+
+export const DeletedDocument = Document.extend({
+  deletedAt: z.iso.datetime(),
+  restorableUntil: z.iso.datetime().meta({
+    description:
+      'The deletion plus the content retention: until then POST /v1/documents/{id}/restore brings it back; after it the cleanup may remove the content',
+  }),
+}).meta({ id: 'DeletedDocument' });
+
+export const DeletedDocumentPage = z
+  .object({ items: z.array(DeletedDocument), nextCursor: z.string().optional() })
+  .meta({ id: 'DeletedDocumentPage' });
 
 export const ContentUrl = z.object({ url: z.url(), expiresAt: z.iso.datetime() }).meta({ id: 'ContentUrl' });
 
@@ -134,6 +152,8 @@ export const ETagHeader = z.object({ ETag: z.string().meta({ description: 'The v
 export type UploadInput = z.output<typeof UploadQuery>;
 export type UpdateInput = z.output<typeof UpdateDocument>;
 export type ListFilter = z.output<typeof ListDocumentsQuery>;
+export type DeletedFilter = z.output<typeof ListDeletedDocumentsQuery>;
+export type DeletedDocumentView = z.output<typeof DeletedDocument>;
 export type ExportInput = z.output<typeof CreateExport>;
 export type ExportView = z.output<typeof Export>;
 export type ExportFilter = z.output<typeof ListExportsQuery>;

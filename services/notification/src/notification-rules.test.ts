@@ -58,6 +58,24 @@ describe('who hears of a restored document', () => {
   });
 });
 
+describe('who hears of a deleted document', () => {
+  it('when an admin deletes a document, its owner is told how to get it back, and nobody else', () => {
+    expect(documentDrafts('document.deleted', admin, airshipPlans, [bob, cyd])).toEqual([
+      {
+        userId: ada,
+        kind: 'document.deleted',
+        title: '"Airship plans" was deleted',
+        body: 'Your document "Airship plans" was deleted by someone else. You can restore it, with its sharing, from Trash in the web app or with `quire docs restore doc-1`, until its content is removed.',
+        data: { documentId: 'doc-1', title: 'Airship plans', deletedBy: admin },
+      },
+    ]);
+  });
+
+  it('when the owner deletes their own document, nobody is told', () => {
+    expect(documentDrafts('document.deleted', ada, airshipPlans, [bob, cyd])).toEqual([]);
+  });
+});
+
 describe('who hears of a share', () => {
   it('when a document is shared with one more user, only that user is told', () => {
     const drafts = documentDrafts('document.shared', ada, airshipPlans, [bob]);
@@ -74,7 +92,7 @@ describe('who hears of a share', () => {
 });
 
 describe('document events that concern nobody', () => {
-  it.each(['document.created', 'document.updated', 'document.unshared', 'document.deleted'])(
+  it.each(['document.created', 'document.updated', 'document.unshared'])(
     'when a document event is %s, nobody is told',
     (type) => {
       expect(documentDrafts(type, admin, airshipPlans, [])).toEqual([]);

@@ -1,6 +1,6 @@
 /**
- * Which events concern whom: a document shared with you, a deleted document of yours or shared with
- * you restored, your export being ready (or failed), a login to your account from a device it has
+ * Which events concern whom: a document shared with you, your document deleted by someone else (an
+ * admin), a deleted document of yours or shared with you restored, your export being ready (or failed), a login to your account from a device it has
  * not used before. Rules read and keep the little state they need (who a document was shared with,
  * the devices of each account) on the consumer's transaction, so a redelivered event changes neither
  * the state nor the notifications; what each event then calls for is decided by pure functions.
@@ -12,6 +12,7 @@ import { z } from 'zod';
 
 export const notificationKinds = [
   'document.shared',
+  'document.deleted',
   'document.restored',
   'export.ready',
   'export.failed',
@@ -65,8 +66,9 @@ async function documentRule(client: pg.ClientBase, event: EventEnvelope): Promis
 
 /**
  * What a document event calls for, given who the document was shared with before it: a share tells
- * the users it adds; a restore tells everyone who has the document back (see `restoredDrafts`).
- * Nobody is told of what they did themselves; other document events concern nobody.
+ * the users it adds; a delete by someone else tells the owner how to get it back (see `deletedDrafts`);
+ * a restore tells everyone who has the document back (see `restoredDrafts`). Nobody is told of what
+ * they did themselves; other document events concern nobody.
  */
 export function documentDrafts(
   type: string,
@@ -75,6 +77,7 @@ export function documentDrafts(
   shareesBefore: readonly string[],
 ): Draft[] {
   if (type === 'document.shared') return sharedDrafts(actor, d, shareesBefore);
+  if (type === 'document.deleted') return deletedDrafts(actor, d);
   if (type === 'document.restored') return restoredDrafts(actor, d);
   return [];
 }
@@ -92,6 +95,24 @@ function sharedDrafts(actor: string, d: DocumentSnapshot, shareesBefore: readonl
       body: `You can now ${access(s.permission)} "${d.title}".`,
       data: { documentId: d.id, title: d.title, permission: s.permission, sharedBy: actor },
     }));
+}
+
+/**
+ * A document deleted by someone other than its owner (only an admin may) is news to the owner, who
+ * can still undo it while the content is kept: the notice says where. Its sharees lose it too, but
+ * they could not restore it, so only the owner is told (as a restore by the owner tells them).
+ */
+function deletedDrafts(actor: string, d: DocumentSnapshot): Draft[] {
+  if (d.ownerId === actor) return [];
+  return [
+    {
+      userId: d.ownerId,
+      kind: 'document.deleted',
+      title: `"${d.title}" was deleted`,
+      body: `Your document "${d.title}" was deleted by someone else. You can restore it, with its sharing, from Trash in the web app or with \`quire docs restore ${d.id}\`, until its content is removed.`,
+      data: { documentId: d.id, title: d.title, deletedBy: actor },
+    },
+  ];
 }
 
 /**

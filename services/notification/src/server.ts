@@ -9,6 +9,7 @@ import {
   pruneProcessedEvents,
   runMain,
   runService,
+  startConsumerInBackground,
   startServiceProcess,
 } from '@quire/kit';
 import { createApp } from './app.js';
@@ -38,13 +39,22 @@ async function main(): Promise<void> {
     webhookPolicy: policy,
     environment: config.base.environment,
   });
-  const consumer = await startNotificationConsumer({
-    pool,
+  // The list, read marks and webhook deliveries work without Kafka: the consumer starts in the
+  // background and reports its state (/readyz's `kafka consumer` check, `kafka_consumer_connected`)
+  // without gating readiness, which would take every replica out of the Service while Kafka is away.
+  const consumer = startConsumerInBackground({
     brokers: config.kafka.brokers,
     logger,
-    registry: app.metrics.registry,
-    onStored: () => dispatcher.poke(),
+    start: () =>
+      startNotificationConsumer({
+        pool,
+        brokers: config.kafka.brokers,
+        logger,
+        registry: app.metrics.registry,
+        onStored: () => dispatcher.poke(),
+      }),
   });
+  app.readiness.add('kafka consumer', consumer.check, { gating: false });
   // Event ids older than the topics' retention (7 days) cannot come again.
   const prune = setInterval(() => void pruneProcessedEvents(pool, 8).catch(() => undefined), 3_600_000);
   await runService({

@@ -85,7 +85,7 @@ describe('notifications from platform events', () => {
     expect(notHers.status).toBe(404);
   });
 
-  it('when an admin restores a deleted document shared with Bob, the owner and Bob are told once each, and the admin is not', async () => {
+  it('when an admin deletes and then restores a document shared with Bob, the owner hears of both and Bob of the restore, once each, and the admin of neither', async () => {
     const [ada, bob, admin] = [await h.user(), await h.user(), await h.user()];
     const doc = {
       id: randomUUID(),
@@ -101,9 +101,9 @@ describe('notifications from platform events', () => {
       restored,
       restored,
     ]);
-    // Bob's share and his restore notice.
+    // Bob's share and his restore notice; Ada hears of the admin's delete and restore.
     await until(async () => (await h.count(bob.subject)) === 2);
-    await until(async () => (await h.count(ada.subject)) === 1);
+    await until(async () => (await h.count(ada.subject)) === 2);
     expect(await h.count(admin.subject)).toBe(0);
 
     expect((await list(ada.token)).body.items).toEqual([
@@ -111,6 +111,12 @@ describe('notifications from platform events', () => {
         kind: 'document.restored',
         title: '"Budget 2026" was restored',
         data: expect.objectContaining({ documentId: doc.id, restoredBy: admin.subject }),
+      }),
+      expect.objectContaining({
+        kind: 'document.deleted',
+        title: '"Budget 2026" was deleted',
+        body: expect.stringContaining(`quire docs restore ${doc.id}`),
+        data: expect.objectContaining({ documentId: doc.id, deletedBy: admin.subject }),
       }),
     ]);
     const [newest] = (await list(bob.token)).body.items;

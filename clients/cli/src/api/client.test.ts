@@ -1,5 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../errors.js';
+import { describeFailure, ServiceProblem, UsageError } from '../errors.js';
 import { resolveServer, ServiceClient } from './client.js';
 
 const saved = {
@@ -36,5 +38,30 @@ describe('the server the user commands talk to', () => {
     expect(() => new ServiceClient('https://other.example.com', saved).session()).toThrow(
       /not logged in to https:\/\/other/,
     );
+  });
+});
+
+describe('a service that limits the caller', () => {
+  it('when it answers 429 with Retry-After, the error says how long to wait', async () => {
+    // A loopback server answering as User's email lookup does past its per-caller limit.
+    const server = createServer((_req, res) => {
+      res.writeHead(429, { 'content-type': 'application/problem+json', 'retry-after': '42' });
+      res.end(JSON.stringify({ title: 'Too Many Requests', status: 429, detail: 'Too many email lookups' }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const client = new ServiceClient(url, { ...saved, server: url });
+      const error = await client.json('GET', '/v1/users/lookup').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ServiceProblem);
+      expect((error as ServiceProblem).retryAfterSeconds).toBe(42);
+      expect(describeFailure(error).lines).toEqual([
+        'Too Many Requests (HTTP 429): Too many email lookups',
+        'Fix: Wait 42s and try again (the service said so in Retry-After)',
+      ]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -4,7 +4,7 @@
  * problem+json answers turned into ServiceProblem errors. Plain http:// is allowed to loopback only,
  * so passwords and tokens never cross a network unencrypted.
  */
-import { CliError, ServiceProblem, UsageError, unreachable } from '../errors.js';
+import { CliError, retryAfterSeconds, ServiceProblem, UsageError, unreachable } from '../errors.js';
 import { type Credentials, loadCredentials, saveCredentials } from './credentials.js';
 import { fetch } from './http.js';
 
@@ -155,9 +155,10 @@ export class ServiceClient {
   }
 }
 
-/** The problem+json of a failed answer, or a problem made from its status. */
+/** The problem+json of a failed answer, or a problem made from its status, with its Retry-After. */
 async function problemOf(response: Response): Promise<ServiceProblem> {
   const text = await response.text().catch(() => '');
+  const retryAfter = retryAfterSeconds(response.headers.get('retry-after'));
   try {
     const p = JSON.parse(text) as {
       title?: string;
@@ -169,12 +170,13 @@ async function problemOf(response: Response): Promise<ServiceProblem> {
       p.title ?? response.statusText,
       p.detail ?? '',
       p.errors ?? [],
+      retryAfter,
     );
   } catch {
     const detail =
       response.status === 404
         ? `${response.url} does not exist here: is --server the gateway?`
         : text.slice(0, 200);
-    return new ServiceProblem(response.status, response.statusText || 'HTTP error', detail);
+    return new ServiceProblem(response.status, response.statusText || 'HTTP error', detail, [], retryAfter);
   }
 }

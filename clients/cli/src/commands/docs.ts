@@ -1,5 +1,5 @@
 /**
- * `quire docs upload|list|get|download|share|rm|restore`: documents, through the Document API; share
+ * `quire docs upload|list|get|download|share|rm|restore|trash`: documents, through the Document API; share
  * also takes an email, which User's lookup turns into the account id.
  */
 import { type Command, Option } from 'commander';
@@ -11,6 +11,7 @@ import { withExamples } from '../help.js';
 import { humanBytes, type OutputFormat, outputOption, printView, relativeTime } from '../output/format.js';
 import { renderTable } from '../output/table.js';
 import { serverOption } from './account.js';
+import { addTrashCommand } from './docs-trash.js';
 
 /** The `-o json` shape of `quire docs list`: one page, as the API returns it. */
 export interface DocumentPage {
@@ -88,7 +89,9 @@ type Read = Server & { output: OutputFormat };
 export function addDocsCommands(program: Command): void {
   const docs = program
     .command('docs')
-    .description('Upload, list, read, download, share, delete and restore documents');
+    .description(
+      'Upload, list, read, download, share, delete and restore documents, and list the deleted ones',
+    );
 
   const upload = serverOption(
     docs
@@ -237,5 +240,9 @@ export function addDocsCommands(program: Command): void {
       const doc = await client(options).json<DocumentView>('POST', `${path(id)}/restore`);
       printView(options.output, doc, (d) => `Restored document ${d.id} "${d.title}" (version ${d.version})`);
     });
-  withExamples(restore, [['quire docs restore 7d0c…', 'undo quire docs rm 7d0c…']]);
+  withExamples(restore, [
+    ['quire docs restore 7d0c…', 'undo quire docs rm 7d0c…'],
+    ['quire docs trash', 'find the ids of the documents that can be restored'],
+  ]);
+  addTrashCommand(docs);
 }

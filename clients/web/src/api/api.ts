@@ -19,6 +19,9 @@ import type * as user from './user.gen.ts';
 export type { DocumentView } from './upload.ts';
 export type DocumentPage = document.components['schemas']['DocumentPage'];
 export type DocumentQuery = NonNullable<document.operations['listDocuments']['parameters']['query']>;
+export type DeletedDocumentView = document.components['schemas']['DeletedDocument'];
+export type DeletedDocumentPage = document.components['schemas']['DeletedDocumentPage'];
+export type DeletedQuery = NonNullable<document.operations['listDeletedDocuments']['parameters']['query']>;
 export type ExportView = document.components['schemas']['Export'];
 export type ExportQuery = NonNullable<document.operations['listExports']['parameters']['query']>;
 export type SearchPage = search.components['schemas']['SearchPage'];
@@ -159,6 +162,9 @@ export function createApi(session: SessionStore, baseUrl = '') {
       remove: async (id: string) => {
         await authed(() => docs.DELETE('/v1/documents/{id}', { params: { path: { id } } }));
       },
+      /** The trash: the person's deleted documents that can still be restored, newest deletion first. */
+      listDeleted: async (query: DeletedQuery) =>
+        (await authed(() => docs.GET('/v1/documents/deleted', { params: { query } }))).data,
       /** Undoes a delete while the content is still kept: 410 once it is too late, 409 if not deleted. */
       restore: async (id: string) =>
         (await authed(() => docs.POST('/v1/documents/{id}/restore', { params: { path: { id } } }))).data,

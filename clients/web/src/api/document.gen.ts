@@ -127,6 +127,30 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/documents/deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the caller's deleted documents that can still be restored, newest deletion first, a page at a time; admins may name another owner
+         * @description The trash: each document as it was when deleted, with `deletedAt` and `restorableUntil`, when
+         *     the content retention ends and the cleanup may remove the content. Until then `POST
+         *     /v1/documents/{id}/restore` brings it back; a restored document, or one whose content is gone, is no
+         *     longer listed. Documents shared with the caller are not listed: only their owner (or an admin) may
+         *     restore them.
+         */
+        get: operations["listDeletedDocuments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/exports": {
         parameters: {
             query?: never;
@@ -181,6 +205,37 @@ export type components = {
             format: "zip" | "json";
             /** @description Whose documents; only admins may name another user */
             ownerId?: string;
+        };
+        DeletedDocument: {
+            contentType: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            deletedAt: string;
+            /** Format: uuid */
+            id: string;
+            ownerId: string;
+            /**
+             * Format: date-time
+             * @description The deletion plus the content retention: until then POST /v1/documents/{id}/restore brings it back; after it the cleanup may remove the content
+             */
+            restorableUntil: string;
+            sha256: string;
+            shares: {
+                /** @enum {string} */
+                permission: "read" | "write";
+                userId: string;
+            }[];
+            size: number;
+            tags: string[];
+            title: string;
+            /** Format: date-time */
+            updatedAt: string;
+            version: number;
+        };
+        DeletedDocumentPage: {
+            items: components["schemas"]["DeletedDocument"][];
+            nextCursor?: string;
         };
         Document: {
             contentType: string;
@@ -1108,6 +1163,67 @@ export interface operations {
             };
             /** @description The resource changed since its ETag was read */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency does not answer; see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listDeletedDocuments: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                /** @description Whose deleted documents (default: the caller); only admins may name another user */
+                owner?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page; follow nextCursor for the next */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedDocumentPage"];
+                };
+            };
+            /** @description The request is invalid; `errors` lists each field and the rule it broke */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials are missing, invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

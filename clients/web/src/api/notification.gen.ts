@@ -141,7 +141,7 @@ export type components = {
              * @description Kinds sent; empty: all
              * @default []
              */
-            kinds: ("document.shared" | "document.restored" | "export.ready" | "export.failed" | "login.new_device")[];
+            kinds: ("document.shared" | "document.deleted" | "document.restored" | "export.ready" | "export.failed" | "login.new_device")[];
             /** @description https URL that receives signed POSTs */
             url: string;
         };
@@ -166,7 +166,7 @@ export type components = {
         NotificationPreference: {
             inApp: boolean;
             /** @enum {string} */
-            kind: "document.shared" | "document.restored" | "export.ready" | "export.failed" | "login.new_device";
+            kind: "document.shared" | "document.deleted" | "document.restored" | "export.ready" | "export.failed" | "login.new_device";
             webhook: boolean;
         };
         NotificationPreferences: {
@@ -282,7 +282,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                kind: "document.shared" | "document.restored" | "export.ready" | "export.failed" | "login.new_device";
+                kind: "document.shared" | "document.deleted" | "document.restored" | "export.ready" | "export.failed" | "login.new_device";
             };
             cookie?: never;
         };

@@ -43,7 +43,11 @@ export function NotificationsPage() {
         <Loading label="Loading notifications" />
       ) : page.items.length === 0 ? (
         <EmptyState title="No notifications">
-          <p>You are told here when someone shares a document with you or an export is ready.</p>
+          <p>
+            You are told here when someone shares a document with you, deletes or restores one of yours, or
+            restores one shared with you; when an export is ready or failed; and when your account is used
+            from a new device.
+          </p>
         </EmptyState>
       ) : (
         <ul className="doc-list" aria-label="Notifications">

@@ -4,6 +4,7 @@ import {
   openServiceDatabase,
   runMain,
   runService,
+  startConsumerInBackground,
   startServiceProcess,
 } from '@quire/kit';
 import { createApp } from './app.js';
@@ -27,12 +28,21 @@ async function main(): Promise<void> {
     logger,
     environment: config.base.environment,
   });
-  const consumer = await startAuditConsumer({
-    pool,
+  // The log can be queried and verified without Kafka (events wait in their topics meanwhile): the
+  // consumer starts in the background and reports its state (/readyz's `kafka consumer` check,
+  // `kafka_consumer_connected`) without gating readiness, which would take the admin API down with it.
+  const consumer = startConsumerInBackground({
     brokers: config.kafka.brokers,
     logger,
-    registry: app.metrics.registry,
+    start: () =>
+      startAuditConsumer({
+        pool,
+        brokers: config.kafka.brokers,
+        logger,
+        registry: app.metrics.registry,
+      }),
   });
+  app.readiness.add('kafka consumer', consumer.check, { gating: false });
   await runService({
     config: config.base,
     logger,

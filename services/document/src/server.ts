@@ -12,13 +12,14 @@ import {
   pruneProcessedEvents,
   runMain,
   runService,
+  startConsumerInBackground,
   startServiceProcess,
 } from '@quire/kit';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { ContentCleanup } from './content-cleanup.js';
 import { defaultTopics } from './document-events.js';
-import { runExportResultsConsumer } from './export-results.js';
+import { startExportResultsConsumer } from './export-results.js';
 import { migrationsDir } from './migrations-dir.js';
 import { ObjectStore } from './object-store.js';
 
@@ -58,13 +59,22 @@ async function main(): Promise<void> {
     settings: config.document,
     environment: config.base.environment,
   });
-  const results = runExportResultsConsumer({
-    pool,
+  // Documents are served with Kafka away (events wait in the outbox): the export results consumer
+  // starts in the background and reports its state (/readyz's `kafka consumer` check,
+  // `kafka_consumer_connected`) without gating readiness; only export statuses wait for it.
+  const results = startConsumerInBackground({
     brokers: config.kafka.brokers,
     logger,
-    topic: defaultTopics.exportResults,
-    registry: app.metrics.registry,
+    start: () =>
+      startExportResultsConsumer({
+        pool,
+        brokers: config.kafka.brokers,
+        logger,
+        topic: defaultTopics.exportResults,
+        registry: app.metrics.registry,
+      }),
   });
+  app.readiness.add('kafka consumer', results.check, { gating: false });
   // Ids of applied outcomes are kept past the results topic's retention (3 days), then forgotten.
   const prune = setInterval(() => void pruneProcessedEvents(pool, 4).catch(() => undefined), 3_600_000);
   await runService({

@@ -1,14 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type EventConsumer, type EventEnvelope, newEvent } from '@quire/kit';
 import { produce } from '@quire/kit/testing';
-import pino from 'pino';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  applyExportResult,
-  runExportResultsConsumer,
-  startExportResultsConsumer,
-} from '../src/export-results.js';
+import { applyExportResult, startExportResultsConsumer } from '../src/export-results.js';
 import { type Caller, type DocumentHarness, startDocument } from './harness.js';
 import { brokers, createTopics } from './kafka-helpers.js';
 
@@ -128,20 +123,5 @@ describe('export outcomes', () => {
     expect(await applyExportResult(h.pool, ready(randomUUID()))).toBe('ignored');
     const other = newEvent({ type: 'export.progress', source: 'export', subject: 'x', data: {} });
     expect(await applyExportResult(h.pool, other)).toBe('ignored');
-  });
-
-  it('when Kafka cannot be reached at start, it keeps trying in the background instead of failing the service, and stops when asked', async () => {
-    const warnings: string[] = [];
-    const logger = pino({ level: 'warn' }, { write: (line: string) => warnings.push(JSON.parse(line).msg) });
-    const results = runExportResultsConsumer({
-      pool: h.pool,
-      brokers: ['127.0.0.1:1'],
-      logger,
-      topic: h.topics.exportResults,
-    });
-    const started = Date.now();
-    while (warnings.length < 1 && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 100));
-    expect(warnings[0]).toBe('Failed to join the export results consumer group; retrying');
-    await results.stop();
   });
 });

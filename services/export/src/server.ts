@@ -12,6 +12,7 @@ import {
   pruneProcessedEvents,
   runMain,
   runService,
+  startConsumerInBackground,
   startServiceProcess,
 } from '@quire/kit';
 import { createApp } from './app.js';
@@ -40,15 +41,24 @@ async function main(): Promise<void> {
   relay.start();
   await listener.start();
   const app = createApp({ pool, s3, bucket: config.s3.bucket, logger, environment: config.base.environment });
-  const consumer = await startExportConsumer({
-    pool,
-    s3,
-    bucket: config.s3.bucket,
+  // Export has no API: consuming requests is all it does, so here the consumer gates readiness. No
+  // traffic is lost by it, and a rollout or the operator's WorkloadsReady then shows that exports are
+  // not being taken up, while the pod keeps running (and retrying) instead of crash-looping.
+  const consumer = startConsumerInBackground({
     brokers: config.kafka.brokers,
     logger,
-    settings: defaultExportSettings(),
-    registry: app.metrics.registry,
+    start: () =>
+      startExportConsumer({
+        pool,
+        s3,
+        bucket: config.s3.bucket,
+        brokers: config.kafka.brokers,
+        logger,
+        settings: defaultExportSettings(),
+        registry: app.metrics.registry,
+      }),
   });
+  app.readiness.add('kafka consumer', consumer.check);
   const prune = setInterval(() => void pruneProcessedEvents(pool, 4).catch(() => undefined), 3_600_000);
   await runService({
     config: config.base,

@@ -1,10 +1,13 @@
 /**
- * Prometheus metrics of a Kafka consumer: how far behind each partition is (lag), what became of
- * each event and how long handling took. They go into the service's registry, so /metrics shows them.
+ * Prometheus metrics of a Kafka consumer: whether it is connected and in its group, how far behind
+ * each partition is (lag), what became of each event and how long handling took. They go into the
+ * service's registry, so /metrics shows them.
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 export interface ConsumerMetrics {
+  /** Records whether the consumer is connected and a member of its group (1) or not (0). */
+  connected(value: boolean): void;
   /** Records the lag of a partition: messages after `offset` up to the high watermark. */
   lag(topic: string, partition: number, highWatermark: string, offset: string): void;
   /** Counts an outcome: handled, failed_attempt (to be retried) or dead_lettered. */
@@ -20,6 +23,17 @@ function once<M>(registry: Registry, name: string, create: () => M): M {
 
 /** Creates (or reuses) the consumer metrics in `registry`, labelled with the consumer group. */
 export function createConsumerMetrics(registry: Registry, group: string): ConsumerMetrics {
+  const connected = once(
+    registry,
+    'kafka_consumer_connected',
+    () =>
+      new Gauge({
+        name: 'kafka_consumer_connected',
+        help: 'Whether the consumer is connected to Kafka and a member of its group (1) or still trying (0)',
+        labelNames: ['group'],
+        registers: [registry],
+      }),
+  );
   const lag = once(
     registry,
     'kafka_consumer_lag',
@@ -55,6 +69,9 @@ export function createConsumerMetrics(registry: Registry, group: string): Consum
       }),
   );
   return {
+    connected(value) {
+      connected.set({ group }, value ? 1 : 0);
+    },
     lag(topic, partition, highWatermark, offset) {
       const behind = Number(BigInt(highWatermark) - BigInt(offset) - 1n);
       lag.set({ group, topic, partition: String(partition) }, Math.max(0, behind));

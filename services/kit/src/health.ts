@@ -1,6 +1,10 @@
 /**
- * The ops port: `/livez`, `/readyz` (ready only while every dependency answers and the service is
- * not draining) and `/metrics`, served by a bare node:http handler apart from the API.
+ * The ops port: `/livez`, `/readyz` (ready only while every gating dependency answers and the
+ * service is not draining) and `/metrics`, served by a bare node:http handler apart from the API.
+ *
+ * A check that does not gate readiness is still run and shown in /readyz (`degraded: why`), but a
+ * failure leaves the pod ready: for a dependency the API answers without (a Kafka consumer behind a
+ * search API), taking every replica out of its Service at once would turn a delay into an outage.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
@@ -9,16 +13,21 @@ import { servicePaths } from './service-env.js';
 /** A dependency check: resolves when the dependency answers, rejects otherwise. */
 export type ReadinessCheck = () => Promise<unknown>;
 
+/** How a check counts: `gating: false` reports its failure without making the service unready. */
+export interface ReadinessCheckOptions {
+  gating?: boolean;
+}
+
 /** The service's readiness: its dependency checks and whether it is shutting down. */
 export class Readiness {
-  private readonly checks = new Map<string, ReadinessCheck>();
+  private readonly checks = new Map<string, { check: ReadinessCheck; gating: boolean }>();
   private draining = false;
 
   constructor(private readonly timeoutMs = 2000) {}
 
-  /** Adds a named dependency check, run on every /readyz. */
-  add(name: string, check: ReadinessCheck): this {
-    this.checks.set(name, check);
+  /** Adds a named dependency check, run on every /readyz; it gates readiness unless `gating: false`. */
+  add(name: string, check: ReadinessCheck, options: ReadinessCheckOptions = {}): this {
+    this.checks.set(name, { check, gating: options.gating ?? true });
     return this;
   }
 
@@ -30,7 +39,7 @@ export class Readiness {
   /** Runs every check in parallel, each bounded by the timeout. */
   async evaluate(): Promise<{ ready: boolean; checks: Record<string, string> }> {
     const results = await Promise.all(
-      [...this.checks].map(async ([name, check]) => {
+      [...this.checks].map(async ([name, { check, gating }]) => {
         let timer: NodeJS.Timeout | undefined;
         try {
           await Promise.race([
@@ -42,18 +51,20 @@ export class Readiness {
               );
             }),
           ]);
-          return [name, 'ok'] as const;
+          return [name, 'ok', true] as const;
         } catch (err) {
           const message = err instanceof Error ? err.message || err.name : String(err);
-          return [name, `failed: ${message}`] as const;
+          return gating
+            ? ([name, `failed: ${message}`, false] as const)
+            : ([name, `degraded: ${message}`, true] as const);
         } finally {
           clearTimeout(timer);
         }
       }),
     );
-    const checks: Record<string, string> = Object.fromEntries(results);
+    const checks: Record<string, string> = Object.fromEntries(results.map(([name, text]) => [name, text]));
     if (this.draining) checks.shutdown = 'draining';
-    return { ready: !this.draining && results.every(([, r]) => r === 'ok'), checks };
+    return { ready: !this.draining && results.every(([, , passes]) => passes), checks };
   }
 }
 

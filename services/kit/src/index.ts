@@ -1,4 +1,5 @@
 export * from './api-router.js';
+export * from './background-consumer.js';
 export * from './config.js';
 export * from './consumer-metrics.js';
 export * from './dead-letter.js';

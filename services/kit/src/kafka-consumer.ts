@@ -10,65 +10,25 @@
  * `maxAttempts` (or at once for an `UnprocessableEventError`, or a message that is not an event) it
  * is copied to the dead-letter topic with the error, and the partition moves on. `stop` lets the event
  * in flight finish, commits, and leaves the group, so its partitions move to the other members at once.
+ *
+ * Starting rejects when Kafka cannot be reached (after KafkaJS's own quick retries) or the topics
+ * cannot be subscribed, closing what it opened; `startConsumerInBackground` (background-consumer.ts)
+ * keeps trying so a service serves meanwhile. Once joined, KafkaJS rejoins by itself after a broker
+ * goes away; `connected` and the `kafka_consumer_connected` gauge follow.
  */
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { type EachBatchPayload, type ISocketFactory, Kafka, type KafkaMessage, logLevel } from 'kafkajs';
-import type { Logger } from 'pino';
+import { type EachBatchPayload, Kafka, type KafkaMessage, logLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { createConsumerMetrics } from './consumer-metrics.js';
 import { DeadLetterPublisher } from './dead-letter.js';
 import { parseEnvelope, UnprocessableEventError } from './event-envelope.js';
-import type { EventEnvelope } from './events.js';
+import type { EventConsumer, EventConsumerOptions, EventOrigin } from './kafka-consumer-options.js';
 import { extractTraceContext, tracer } from './tracing.js';
 
-/** Where an event came from. */
-export interface EventOrigin {
-  topic: string;
-  partition: number;
-  offset: string;
-  key: string | undefined;
-  /** The message's headers, as text. */
-  headers: Record<string, string>;
-  /** 1 for the first delivery attempt in this process, 2 for the first retry, ... */
-  attempt: number;
-}
-
-export interface EventConsumer {
-  /** Resolves once the consumer has joined its group and been assigned partitions. */
-  readonly joined: Promise<void>;
-  stop(): Promise<void>;
-}
+export type { EventConsumer, EventConsumerOptions, EventOrigin } from './kafka-consumer-options.js';
 
 const headersOf = (m: KafkaMessage): Record<string, string> =>
   Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, String(v)]));
-
-export interface EventConsumerOptions {
-  brokers: string[];
-  clientId: string;
-  groupId: string;
-  topics: string[];
-  logger: Logger;
-  handle: (event: EventEnvelope, origin: EventOrigin) => Promise<void>;
-  /** Read a topic from its start when the group has no committed offset (default: only new events). */
-  fromBeginning?: boolean;
-  /** Attempts per event before giving up on it (default 10). */
-  maxAttempts?: number;
-  /** Backoff before retry n is about initial·2^(n-1) ms, capped, with ±50% jitter (defaults 100 and 5000). */
-  retryDelayMs?: { initial?: number; max?: number };
-  /** Copy given-up messages to this topic with the error in headers (`quire.<service>.dead-letter`). */
-  deadLetterTopic?: string;
-  /** Also receives each given-up event (after the dead-letter topic, if any, took it). */
-  deadLetter?: (event: EventEnvelope, origin: EventOrigin, err: unknown) => Promise<void>;
-  /** Registry for lag and outcome metrics (the service's, so /metrics shows them). */
-  registry?: Registry;
-  /** Longest time handled events stay uncommitted within a batch (default 1000 ms). */
-  commitIntervalMs?: number;
-  /** Silence after which the broker gives a dead member's partitions to the others (default 30 s, at least 6 s). */
-  sessionTimeoutMs?: number;
-  /** Partitions handled in parallel by this member (default 1). */
-  partitionsConsumedConcurrently?: number;
-  socketFactory?: ISocketFactory;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -101,9 +61,28 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   const maxDelay = options.retryDelayMs?.max ?? 5_000;
   const commitInterval = options.commitIntervalMs ?? 1_000;
   let running = true;
+  let connected = false;
+  const setConnected = (value: boolean) => {
+    connected = value;
+    metrics.connected(value);
+  };
+  setConnected(false);
   const joined = new Promise<void>((resolve) => {
-    consumer.on(consumer.events.GROUP_JOIN, () => resolve());
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      setConnected(true);
+      resolve();
+    });
   });
+  // A crash is followed by KafkaJS's own restart (and a new GROUP_JOIN) when the error is retriable.
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    setConnected(false);
+    if (running && !payload.restart)
+      logger.error(
+        { err: { message: payload.error.message }, groupId },
+        'The consumer crashed and will not restart',
+      );
+  });
+  consumer.on(consumer.events.DISCONNECT, () => setConnected(false));
 
   /** Hands a message over to the dead-letter topic; retries the broker until it takes it or we stop. */
   async function giveUp(p: EachBatchPayload, message: KafkaMessage, attempts: number, err: unknown) {
@@ -207,8 +186,16 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
     }
   }
 
-  await consumer.connect();
-  await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? false });
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? false });
+  } catch (err) {
+    // A failed start leaves no connection behind: the caller may start again many times.
+    running = false;
+    await consumer.disconnect().catch(() => undefined);
+    await dlq?.close().catch(() => undefined);
+    throw err;
+  }
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
@@ -241,9 +228,13 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   });
   return {
     joined,
+    get connected() {
+      return connected;
+    },
     async stop() {
       running = false;
       await consumer.disconnect();
+      setConnected(false);
       await dlq?.close();
     },
   };

@@ -8,6 +8,7 @@ import {
   eventTopic,
   runMain,
   runService,
+  startConsumerInBackground,
   startEventConsumer,
   startServiceProcess,
   toMessage,
@@ -33,23 +34,6 @@ async function main(): Promise<void> {
     clientId: 'quire-search',
     logger,
   });
-  const consumer = await startEventConsumer({
-    brokers: config.kafka.brokers,
-    clientId: 'quire-search',
-    groupId: 'quire-search',
-    topics: [eventTopic('document')],
-    fromBeginning: true,
-    logger,
-    handle: async (event) => {
-      await indexer.apply(event);
-    },
-    deadLetter: async (event, origin, err) => {
-      const message = toMessage('quire.search.dead-letter', event);
-      message.headers['quire-error'] = err instanceof Error ? err.message : String(err);
-      message.headers['quire-source-topic'] = origin.topic;
-      await deadLetters.publish([message]);
-    },
-  });
   const app = createApp({
     engine,
     alias: manager.alias,
@@ -58,6 +42,34 @@ async function main(): Promise<void> {
     logger,
     environment: config.base.environment,
   });
+  // Searches are answered from the index without Kafka: the consumer starts in the background and
+  // only reports its state (/readyz's `kafka consumer` check, `kafka_consumer_connected`). It does
+  // not gate readiness, since every replica would leave the Service together while Kafka is away,
+  // turning stale results into no results.
+  const consumer = startConsumerInBackground({
+    brokers: config.kafka.brokers,
+    logger,
+    start: () =>
+      startEventConsumer({
+        brokers: config.kafka.brokers,
+        clientId: 'quire-search',
+        groupId: 'quire-search',
+        topics: [eventTopic('document')],
+        fromBeginning: true,
+        logger,
+        registry: app.metrics.registry,
+        handle: async (event) => {
+          await indexer.apply(event);
+        },
+        deadLetter: async (event, origin, err) => {
+          const message = toMessage('quire.search.dead-letter', event);
+          message.headers['quire-error'] = err instanceof Error ? err.message : String(err);
+          message.headers['quire-source-topic'] = origin.topic;
+          await deadLetters.publish([message]);
+        },
+      }),
+  });
+  app.readiness.add('kafka consumer', consumer.check, { gating: false });
   await runService({
     config: config.base,
     logger,

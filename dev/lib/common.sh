@@ -101,3 +101,47 @@ stop_process() {
 
 # tcp_open PORT: true when something accepts connections on 127.0.0.1:PORT.
 tcp_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# --- TLS for the stores ------------------------------------------------------------------------
+# A private CA for the local stack under $QUIRE_RUN/tls/, made once per .run folder with openssl
+# (P-256 keys: about 50 ms each), and one server certificate per component signed by it. The
+# certificates name only `localhost` (no IP address), so a client that checks host names passes
+# at localhost and fails at 127.0.0.1: the tests rely on that to tell verify-ca from verify-full.
+
+stack_ca_dir() { echo "$QUIRE_RUN/tls"; }
+
+# ensure_stack_ca: the CA's certificate and key, made when missing.
+ensure_stack_ca() {
+  local dir; dir=$(stack_ca_dir)
+  [[ -s $dir/ca.crt && -s $dir/ca.key ]] && return 0
+  need openssl tls "install it with: sudo apt-get install -y openssl"
+  mkdir -p "$dir"
+  (umask 077 && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 \
+    -subj "/CN=Quire local stack CA" -addext basicConstraints=critical,CA:TRUE \
+    -addext keyUsage=critical,keyCertSign,cRLSign \
+    -keyout "$dir/ca.key.tmp" -out "$dir/ca.crt.tmp") >>"$dir/openssl.log" 2>&1 ||
+    die tls "openssl could not make the stack's CA" "$dir/openssl.log"
+  chmod 644 "$dir/ca.crt.tmp"
+  mv "$dir/ca.key.tmp" "$dir/ca.key"
+  mv "$dir/ca.crt.tmp" "$dir/ca.crt"
+}
+
+# ensure_server_cert DIR: DIR/server.crt and DIR/server.key for `localhost`, signed by the stack's
+# CA; made again when missing or when the CA changed since.
+ensure_server_cert() {
+  local out=$1 ca; ca=$(stack_ca_dir)
+  ensure_stack_ca
+  if [[ -s $out/server.crt && -s $out/server.key ]] &&
+    openssl verify -CAfile "$ca/ca.crt" "$out/server.crt" >/dev/null 2>&1; then
+    return 0
+  fi
+  mkdir -p "$out"
+  (umask 077 && openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=localhost" \
+    -keyout "$out/server.key" -out "$out/server.csr" &&
+    openssl x509 -req -in "$out/server.csr" -CA "$ca/ca.crt" -CAkey "$ca/ca.key" -CAcreateserial \
+      -days 825 -extfile <(printf 'subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n') \
+      -out "$out/server.crt") >>"$ca/openssl.log" 2>&1 ||
+    die tls "openssl could not make a server certificate in $out" "$ca/openssl.log"
+  rm -f "$out/server.csr"
+  chmod 644 "$out/server.crt"
+}

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # PostgreSQL 15 for the local stack: a private instance from Debian's binaries, with its own data
-# folder under $QUIRE_RUN/postgres/, never the system cluster or the system service.
+# folder under $QUIRE_RUN/postgres/, never the system cluster or the system service. It speaks TLS
+# (ssl=on, a certificate for `localhost` from the stack's CA) and still accepts plain connections,
+# so clients choose with sslmode, as they would against a managed PostgreSQL.
 #   postgres.sh up|down|status|env
 # shellcheck source=../lib/common.sh
 source "$(dirname "$0")/../lib/common.sh"
@@ -17,6 +19,7 @@ START_TIMEOUT=60
 
 DIR=$(state_dir "$NAME")
 DATA=$DIR/data
+TLS=$DIR/tls
 LOG=$(log_file "$NAME")
 URL=postgresql://$SUPERUSER:$PASSWORD@127.0.0.1:$PORT/$DATABASE
 ADMIN_URL=postgresql://$SUPERUSER:$PASSWORD@127.0.0.1:$PORT/postgres
@@ -87,12 +90,16 @@ verb_up() {
   install_binaries
   mkdir -p "$DIR"
   init_data
+  ensure_server_cert "$TLS"
+  # PostgreSQL refuses a key that anyone but its owner can read, and runs as the postgres account.
+  ((EUID == 0)) && chown -R "$SUPERUSER:" "$TLS"
   # Loopback only, no Unix socket (its path would depend on the clone's folder and may be too
   # long), and no fsync: this is throwaway development data, and fsync is what makes tests slow.
   (cd "$DIR" && start_process "$NAME" "${AS_OWNER[@]}" "$PG_BIN/postgres" -D "$DATA" -p "$PORT" \
     -c listen_addresses=127.0.0.1 -c unix_socket_directories= \
     -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-    -c max_connections=200 -c log_min_messages=warning)
+    -c max_connections=200 -c log_min_messages=warning \
+    -c ssl=on -c ssl_cert_file="$TLS/server.crt" -c ssl_key_file="$TLS/server.key")
   wait_ready "$NAME" "$START_TIMEOUT" sql "$ADMIN_URL" 'SELECT 1'
   if [[ -z $(sql "$ADMIN_URL" "SELECT 1 FROM pg_database WHERE datname = '$DATABASE'") ]]; then
     sql "$ADMIN_URL" "CREATE DATABASE $DATABASE" >>"$LOG" 2>&1 || die "$NAME" "could not create the database '$DATABASE'" "$LOG"
@@ -124,6 +131,10 @@ verb_status() {
 
 verb_env() {
   echo "QUIRE_POSTGRES_URL=$URL"
+  # The same server over TLS: the CA that signed its certificate, and the only host name the
+  # certificate names (127.0.0.1 is deliberately not in it).
+  echo "QUIRE_POSTGRES_TLS_CA_FILE=$(stack_ca_dir)/ca.crt"
+  echo "QUIRE_POSTGRES_TLS_HOST=localhost"
 }
 
 case "${1:-}" in

@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Redis for the local stack: a private redis-server from Debian's package with its own config and
-# folder under $QUIRE_RUN/redis/, never the system service.
+# folder under $QUIRE_RUN/redis/, never the system service. Beside the plain port it listens for TLS
+# on a second port, with a certificate for `localhost` from the stack's CA.
 #   redis.sh up|down|status|env
 # shellcheck source=../lib/common.sh
 source "$(dirname "$0")/../lib/common.sh"
 
 NAME=redis
 PORT=$((16379 + QUIRE_PORT_OFFSET))
+TLS_PORT=$((16380 + QUIRE_PORT_OFFSET))
 START_TIMEOUT=30
 
 DIR=$(state_dir "$NAME")
 CONF=$DIR/redis.conf
 LOG=$(log_file "$NAME")
+TLS=$DIR/tls
 
 cli() { timeout 5 redis-cli -h 127.0.0.1 -p "$PORT" "$@"; }
 
@@ -61,6 +64,12 @@ save ""
 appendonly no
 maxmemory 256mb
 maxmemory-policy allkeys-lru
+# TLS beside the plain port; clients are not asked for certificates.
+tls-port $TLS_PORT
+tls-cert-file $TLS/server.crt
+tls-key-file $TLS/server.key
+tls-ca-cert-file $(stack_ca_dir)/ca.crt
+tls-auth-clients no
 EOF
 }
 
@@ -74,8 +83,10 @@ verb_up() {
   fi
   rm -f "$(pid_file "$NAME")"
   port_free "$NAME" "$PORT"
+  port_free "$NAME" "$TLS_PORT"
   install_binaries
   mkdir -p "$DIR/data"
+  ensure_server_cert "$TLS"
   write_config
   start_process "$NAME" redis-server "$CONF"
   wait_ready "$NAME" "$START_TIMEOUT" healthy
@@ -100,6 +111,9 @@ verb_status() {
 
 verb_env() {
   echo "QUIRE_REDIS_URL=redis://127.0.0.1:$PORT"
+  # The same server over TLS; its certificate names only localhost and is signed by this CA.
+  echo "QUIRE_REDIS_TLS_URL=rediss://localhost:$TLS_PORT"
+  echo "QUIRE_REDIS_TLS_CA_FILE=$(stack_ca_dir)/ca.crt"
 }
 
 case "${1:-}" in

@@ -5,7 +5,7 @@
  * connection ends, however the operator ends. The session's timeouts bound everything it does:
  * waiting for a table lock, one statement, idling inside a transaction, and a peer gone silent.
  */
-import type { ConnectionOptions } from 'node:tls';
+import { type PgSsl, postgresTlsError, sslAttempts } from '@quire/kit/postgres-tls';
 import pg from 'pg';
 import type { PlatformSpec } from '../api/index.js';
 import { resolveSecretKey, type SecretSource } from './secret-source.js';
@@ -62,38 +62,23 @@ export async function postgresConnectionFor(
   };
 }
 
-/** libpq's sslmode as node-postgres TLS options; undefined means plain TCP. */
-export function tlsOptions(connection: PostgresConnection): ConnectionOptions | undefined {
-  const ca = connection.ca ? { ca: connection.ca } : {};
-  switch (connection.sslMode) {
-    case 'disable':
-    case 'allow':
-      return undefined;
-    case 'prefer':
-    case 'require':
-      // libpq verifies the chain under `require` only when a root certificate is given.
-      return connection.ca ? { ...ca, checkServerIdentity: () => undefined } : { rejectUnauthorized: false };
-    case 'verify-ca':
-      return { ...ca, checkServerIdentity: () => undefined };
-    case 'verify-full':
-      return ca;
-  }
-}
+/**
+ * The TLS of each attempt libpq would make for the connection's sslmode (the kit's one definition,
+ * which the services' pools use too); false is plain TCP.
+ */
+export const tlsAttempts = (connection: PostgresConnection): readonly PgSsl[] =>
+  sslAttempts(connection.sslMode, { ca: connection.ca });
 
 const address = (c: PostgresConnection) => `${c.host}:${c.port}/${c.database}`;
 
-async function open(
-  connection: PostgresConnection,
-  ssl: ConnectionOptions | undefined,
-  timeouts: SessionTimeouts,
-) {
+async function open(connection: PostgresConnection, ssl: PgSsl, timeouts: SessionTimeouts) {
   const client = new pg.Client({
     host: connection.host,
     port: connection.port,
     database: connection.database,
     user: connection.user,
     password: connection.password,
-    ssl: ssl ?? false,
+    ssl,
     application_name: 'quire-operator',
     connectionTimeoutMillis: 5_000,
     keepAlive: true,
@@ -110,25 +95,31 @@ async function open(
   return client;
 }
 
-/** Opens the dedicated admin session; PostgresUnavailableError when it cannot. */
+/**
+ * Opens the dedicated admin session; PostgresUnavailableError when it cannot, whose message names the
+ * sslMode and what to set when the TLS settings are the reason. As libpq does, `allow` tries plain TCP
+ * then TLS, and `prefer` TLS then plain TCP.
+ */
 export async function connectPostgres(
   connection: PostgresConnection,
   timeouts: SessionTimeouts = {},
 ): Promise<pg.Client> {
-  const ssl = tlsOptions(connection);
-  try {
-    return await open(connection, ssl, timeouts);
-  } catch (error) {
-    // sslmode=prefer falls back to plain TCP when the server has no TLS, as libpq does.
-    if (connection.sslMode === 'prefer' && /does not support SSL/i.test(String(error))) {
-      try {
-        return await open(connection, undefined, timeouts);
-      } catch (plainError) {
-        throw new PostgresUnavailableError(address(connection), plainError);
-      }
+  const errors: unknown[] = [];
+  for (const ssl of tlsAttempts(connection)) {
+    try {
+      return await open(connection, ssl, timeouts);
+    } catch (error) {
+      errors.push(error);
     }
-    throw new PostgresUnavailableError(address(connection), error);
   }
+  const context = {
+    mode: connection.sslMode,
+    address: address(connection),
+    caGiven: connection.ca !== undefined,
+    names: { sslMode: 'spec.postgres.sslMode', ca: 'spec.postgres.ca', host: 'spec.postgres.host' },
+  };
+  const explained = errors.map((e) => postgresTlsError(e, context)).find((e) => e !== undefined);
+  throw new PostgresUnavailableError(address(connection), explained ?? errors[errors.length - 1]);
 }
 
 // Errors that mean the session was lost rather than that a statement was refused.

@@ -52,7 +52,7 @@ describe("a service's settings", () => {
     ]);
   });
 
-  it('point node-postgres at the mounted CA when the spec names one', () => {
+  it('point the kit at the mounted PostgreSQL CA when the spec names one', () => {
     const settings = settingsOf('audit', 'platform-full');
     expect(settings.env.find((e) => e.name === envVar.databaseUrl)?.value).toMatch(
       /sslmode=verify-full&sslrootcert=\/var\/run\/quire\/store-ca\/postgres-ca\.crt$/,
@@ -62,12 +62,13 @@ describe("a service's settings", () => {
     ]);
   });
 
-  it('write a Redis cluster URL with TLS and the password from its Secret', () => {
-    const { env, config } = settingsOf('auth', 'platform-full');
+  it('write a Redis cluster URL with TLS, the password from its Secret and the mounted CA spec.redis.tls.ca names', () => {
+    const { env, config, caFiles } = settingsOf('auth', 'platform-full');
     expect(config[envVar.redisUrl]).toBeUndefined();
     expect(env.find((e) => e.name === envVar.redisUrl)?.value).toBe(
-      'rediss-cluster://:$(QUIRE_REDIS_PASSWORD)@redis-0.redis.quire-data.svc:6379,redis-1.redis.quire-data.svc:6379,redis-2.redis.quire-data.svc:6379',
+      'rediss-cluster://:$(QUIRE_REDIS_PASSWORD)@redis-0.redis.quire-data.svc:6379,redis-1.redis.quire-data.svc:6379,redis-2.redis.quire-data.svc:6379?ca=/var/run/quire/store-ca/redis-ca.crt',
     );
+    expect(caFiles).toContainEqual({ secret: 'quire-redis-ca', key: 'ca.crt', path: 'redis-ca.crt' });
     expect(settingsOf('auth').config[envVar.redisUrl]).toBe('redis://redis.quire-data.svc:6379');
   });
 

@@ -43,6 +43,8 @@ export const shutdownTimeoutSeconds = 20;
 /** Where the CA that signed the PostgreSQL server's certificate is mounted, when spec.postgres.ca is set. */
 export const storeCaDir = '/var/run/quire/store-ca';
 export const postgresCaFile = 'postgres-ca.crt';
+/** Where the CA that signed Redis's certificate is mounted, when spec.redis.tls.ca is set. */
+export const redisCaFile = 'redis-ca.crt';
 
 export interface ServiceSettings {
   /** Plain settings, by variable name: the ConfigMap's data. */
@@ -87,7 +89,7 @@ export function serviceSettings(ctx: RenderContext, service: ServiceName): Servi
   if (stores.includes('postgres')) {
     const pg = spec.postgres;
     const secret = postgresSecretName(ctx.name, service);
-    // node-postgres reads `sslrootcert` from the URL, so a private CA needs no change in the kit.
+    // The kit reads sslmode and sslrootcert itself, with libpq's meaning (services/kit/src/postgres-tls.ts).
     let params = `sslmode=${pg.sslMode}`;
     if (pg.ca) {
       caFiles.push({ secret: pg.ca.name, key: pg.ca.key, path: postgresCaFile });
@@ -113,13 +115,20 @@ export function serviceSettings(ctx: RenderContext, service: ServiceName): Servi
     const scheme = `${redis.tls.enabled ? 'rediss' : 'redis'}${redis.mode === 'Cluster' ? '-cluster' : ''}`;
     const hosts = redis.mode === 'Cluster' ? redis.addresses.join(',') : (redis.addresses[0] ?? '');
     const database = redis.mode === 'Standalone' && redis.database !== 0 ? `/${redis.database}` : '';
+    // A private CA was accepted by the Platform API but never reached the service, which then checked
+    // Redis's certificate against the system CAs only: mount it and name it in the URL (the kit's `ca`).
+    let query = '';
+    if (redis.tls.enabled && redis.tls.ca) {
+      caFiles.push({ secret: redis.tls.ca.name, key: redis.tls.ca.key, path: redisCaFile });
+      query = `?ca=${storeCaDir}/${redisCaFile}`;
+    }
     if (redis.password) {
       env.push(fromSecret(compositionVars.redisPassword, redis.password), {
         name: envVar.redisUrl,
-        value: `${scheme}://:$(${compositionVars.redisPassword})@${hosts}${database}`,
+        value: `${scheme}://:$(${compositionVars.redisPassword})@${hosts}${database}${query}`,
       });
     } else {
-      config[envVar.redisUrl] = `${scheme}://${hosts}${database}`;
+      config[envVar.redisUrl] = `${scheme}://${hosts}${database}${query}`;
     }
   }
 

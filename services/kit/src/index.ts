@@ -23,6 +23,7 @@ export * from './outbox.js';
 export * from './outbox-listener.js';
 export * from './page-cursor.js';
 export * from './postgres.js';
+export * from './postgres-tls.js';
 export * from './problem-handler.js';
 export * from './processed-events.js';
 export * from './redis.js';

@@ -27,7 +27,10 @@ export const envVar = {
   traceSampleRatio: 'QUIRE_TRACE_SAMPLE_RATIO',
   /** Seconds SIGTERM waits for in-flight requests and consumers before closing connections (default 20). */
   shutdownTimeoutSeconds: 'QUIRE_SHUTDOWN_TIMEOUT_SECONDS',
-  /** PostgreSQL connection URL (postgres://user:password@host:port/db). */
+  /**
+   * PostgreSQL connection URL (postgres://user:password@host:port/db?sslmode=...&sslrootcert=<file>);
+   * sslmode has libpq's meaning, and no sslmode means plain TCP.
+   */
   databaseUrl: 'QUIRE_DATABASE_URL',
   /** The service's own PostgreSQL schema (default: its schema in `databaseSchemas`). */
   databaseSchema: 'QUIRE_DATABASE_SCHEMA',
@@ -35,7 +38,10 @@ export const envVar = {
   databasePoolSize: 'QUIRE_DATABASE_POOL_SIZE',
   /** `true` applies the service's migrations at start (local runs); the operator applies them otherwise. */
   migrateOnStart: 'QUIRE_MIGRATE_ON_START',
-  /** redis://[:password@]host:port for one node, or redis-cluster://[:password@]h1:p1,h2:p2 for a cluster. */
+  /**
+   * redis://[:password@]host:port for one node, or redis-cluster://[:password@]h1:p1,h2:p2 for a
+   * cluster; rediss:// and rediss-cluster:// for TLS, with `?ca=<file>` for a private CA's PEM bundle.
+   */
   redisUrl: 'QUIRE_REDIS_URL',
   /** Comma-separated Kafka bootstrap brokers (host:port,...). */
   kafkaBrokers: 'QUIRE_KAFKA_BROKERS',

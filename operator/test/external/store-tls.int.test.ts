@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { connectRedis, openServiceDatabase, postgresEnv } from '@quire/kit';
 import { envVar } from '@quire/kit/catalogue';
 import { testSetting } from '@quire/kit/testing';
-import type pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlatformSpec } from '../../src/api/index.js';
 import { connectPostgres, postgresConnectionFor } from '../../src/external/postgres-admin.js';
 import { renderContext } from '../../src/render/render-context.js';
@@ -30,8 +30,51 @@ const mountDir = mkdtempSync(join(tmpdir(), 'quire-store-ca-'));
 
 afterAll(() => rmSync(mountDir, { recursive: true, force: true }));
 
+interface Login {
+  readonly user: string;
+  readonly password: string;
+}
+
+const superuser = (): Login => ({
+  user: decodeURIComponent(stackUrl().username),
+  password: decodeURIComponent(stackUrl().password),
+});
+
+// The roles the stack's pg_hba.conf admits over TLS only and over plain TCP only.
+const rolePassword = `tls-test-${process.pid}`;
+const tlsOnly = (): Login => ({ user: testSetting('QUIRE_POSTGRES_TLS_ONLY_ROLE'), password: rolePassword });
+const plainOnly = (): Login => ({
+  user: testSetting('QUIRE_POSTGRES_PLAIN_ONLY_ROLE'),
+  password: rolePassword,
+});
+
+async function asSuperuser(sql: (client: pg.Client) => Promise<unknown>): Promise<void> {
+  const client = new pg.Client({ connectionString: testSetting('QUIRE_POSTGRES_URL') });
+  await client.connect();
+  try {
+    await sql(client);
+  } finally {
+    await client.end();
+  }
+}
+
+beforeAll(() =>
+  asSuperuser(async (client) => {
+    for (const { user, password } of [tlsOnly(), plainOnly()]) {
+      await client.query(`DROP ROLE IF EXISTS ${user}`);
+      await client.query(`CREATE ROLE ${user} LOGIN PASSWORD '${password}'`);
+    }
+  }),
+);
+
+afterAll(() =>
+  asSuperuser(async (client) => {
+    for (const { user } of [tlsOnly(), plainOnly()]) await client.query(`DROP ROLE IF EXISTS ${user}`);
+  }),
+);
+
 /** A Platform on the stack's PostgreSQL at `host`, with its Secrets: admin credentials and the CA. */
-function platformAt(host: string, sslMode: SslMode, withCa: boolean) {
+function platformAt(host: string, sslMode: SslMode, withCa: boolean, login: Login) {
   const url = stackUrl();
   const manifest = minimalManifest(namespace, 'quire');
   manifest.spec.postgres = {
@@ -44,10 +87,7 @@ function platformAt(host: string, sslMode: SslMode, withCa: boolean) {
   };
   const platform = parseManifest(manifest);
   const secrets = new MemorySecrets();
-  secrets.set(namespace, 'quire-postgres-admin', {
-    username: decodeURIComponent(url.username),
-    password: decodeURIComponent(url.password),
-  });
+  secrets.set(namespace, 'quire-postgres-admin', { username: login.user, password: login.password });
   secrets.set(namespace, 'postgres-ca', { 'ca.crt': caPem() });
   return { platform, secrets };
 }
@@ -56,14 +96,16 @@ function platformAt(host: string, sslMode: SslMode, withCa: boolean) {
  * The service's QUIRE_DATABASE_URL as the pod would see it: `$(VAR)` expanded with the stack's
  * credentials (standing in for the service role's Secret), and the CA written under the mount path.
  */
-function renderedDatabaseEnv(platform: ReturnType<typeof parseManifest>): Record<string, string> {
-  const url = stackUrl();
+function renderedDatabaseEnv(
+  platform: ReturnType<typeof parseManifest>,
+  login: Login,
+): Record<string, string> {
   const settings = serviceSettings(renderContext(platform), 'user');
   for (const file of settings.caFiles) writeFileSync(join(mountDir, file.path), caPem());
   const values: Record<string, string> = {
     ...settings.config,
-    QUIRE_DATABASE_USER: decodeURIComponent(url.username),
-    QUIRE_DATABASE_PASSWORD: decodeURIComponent(url.password),
+    QUIRE_DATABASE_USER: login.user,
+    QUIRE_DATABASE_PASSWORD: login.password,
   };
   for (const e of settings.env) {
     if (e.value === undefined) continue;
@@ -82,8 +124,13 @@ const encrypted = async (client: pg.Client | pg.Pool): Promise<boolean> => {
 };
 
 /** Whether the admin session at `host` is encrypted; rejects when it cannot connect. */
-async function adminEncrypted(host: string, sslMode: SslMode, withCa: boolean): Promise<boolean> {
-  const { platform, secrets } = platformAt(host, sslMode, withCa);
+async function adminEncrypted(
+  host: string,
+  sslMode: SslMode,
+  withCa: boolean,
+  login = superuser(),
+): Promise<boolean> {
+  const { platform, secrets } = platformAt(host, sslMode, withCa, login);
   const connection = await postgresConnectionFor(platform.spec.postgres, namespace, secrets);
   const client = await connectPostgres(connection);
   try {
@@ -94,9 +141,14 @@ async function adminEncrypted(host: string, sslMode: SslMode, withCa: boolean): 
 }
 
 /** Whether a service pool from the rendered URL at `host` is encrypted; rejects when it cannot connect. */
-async function serviceEncrypted(host: string, sslMode: SslMode, withCa: boolean): Promise<boolean> {
-  const { platform } = platformAt(host, sslMode, withCa);
-  const postgres = postgresEnv.parse(renderedDatabaseEnv(platform));
+async function serviceEncrypted(
+  host: string,
+  sslMode: SslMode,
+  withCa: boolean,
+  login = superuser(),
+): Promise<boolean> {
+  const { platform } = platformAt(host, sslMode, withCa, login);
+  const postgres = postgresEnv.parse(renderedDatabaseEnv(platform, login));
   const pool = await openServiceDatabase({
     service: 'user',
     postgres,
@@ -124,6 +176,26 @@ describe.each(paths)('with TLS on the server, %s', (_, connect) => {
 
   it('when sslMode is allow, it connects without encryption, as the server accepts plain connections', async () => {
     expect(await connect('127.0.0.1', 'allow', false)).toBe(false);
+  });
+
+  it('when sslMode is allow and the server refuses plain connections, it connects over TLS', async () => {
+    expect(await connect('127.0.0.1', 'allow', false, tlsOnly())).toBe(true);
+  });
+
+  it('when sslMode is prefer and the server refuses TLS, it connects over plain TCP', async () => {
+    expect(await connect('127.0.0.1', 'prefer', false, plainOnly())).toBe(false);
+  });
+
+  it('when sslMode is require and the server refuses TLS, it fails rather than fall back to plain TCP', async () => {
+    await expect(connect('127.0.0.1', 'require', false, plainOnly())).rejects.toThrow(
+      /pg_hba\.conf rejects connection for host "127\.0\.0\.1", user "quire_plain_only".*SSL/,
+    );
+  });
+
+  it('when sslMode is disable and the server refuses plain connections, it fails rather than encrypt', async () => {
+    await expect(connect('127.0.0.1', 'disable', false, tlsOnly())).rejects.toThrow(
+      /pg_hba\.conf rejects connection for host "127\.0\.0\.1", user "quire_tls_only".*no encryption/,
+    );
   });
 
   it('when sslMode is prefer, it encrypts without checking the certificate', async () => {

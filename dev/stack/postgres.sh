@@ -141,7 +141,7 @@ verb_down() {
 
 verb_status() {
   if is_running "$NAME" && healthy; then
-    printf '%-12s %-9s %-14s %-7s %s\n' "$NAME" healthy "$(server_version)" "$PORT" "pid $(cat "$(pid_file "$NAME")"), database $DATABASE"
+    printf '%-12s %-9s %-14s %-7s %s\n' "$NAME" healthy "$(server_version)" "$PORT" "pid $(cat "$(pid_file "$NAME")"), database $DATABASE, TLS $(sql "$URL" 'SHOW ssl' 2>/dev/null)"
   elif is_running "$NAME"; then
     printf '%-12s %-9s %-14s %-7s %s\n' "$NAME" unhealthy "$PG_MAJOR" "$PORT" "not answering; read $LOG"
     return 1

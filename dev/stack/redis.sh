@@ -20,6 +20,11 @@ cli() { timeout 5 redis-cli -h 127.0.0.1 -p "$PORT" "$@"; }
 
 healthy() { [[ $(cli PING 2>/dev/null) == PONG ]]; }
 
+# The TLS port answers, and its certificate checks out against the stack's CA for localhost.
+tls_healthy() {
+  [[ $(timeout 5 redis-cli -h localhost -p "$TLS_PORT" --tls --cacert "$(stack_ca_dir)/ca.crt" PING 2>/dev/null) == PONG ]]
+}
+
 # The running server's version, from INFO (e.g. 7.0.15).
 server_version() { cli INFO server 2>/dev/null | sed -n 's/^redis_version:\([^\r]*\).*/\1/p'; }
 
@@ -99,7 +104,9 @@ verb_down() {
 
 verb_status() {
   if is_running "$NAME" && healthy; then
-    printf '%-12s %-9s %-14s %-7s %s\n' "$NAME" healthy "$(server_version)" "$PORT" "pid $(cat "$(pid_file "$NAME")")"
+    local tls="TLS :$TLS_PORT"
+    tls_healthy || tls="TLS :$TLS_PORT not answering; read $LOG"
+    printf '%-12s %-9s %-14s %-7s %s\n' "$NAME" healthy "$(server_version)" "$PORT" "pid $(cat "$(pid_file "$NAME")"), $tls"
   elif is_running "$NAME"; then
     printf '%-12s %-9s %-14s %-7s %s\n' "$NAME" unhealthy "$(binary_version)" "$PORT" "not answering; read $LOG"
     return 1

@@ -113,7 +113,7 @@ export function postgresTlsError(
   const detail = error instanceof Error ? error.message : String(error);
   const make = (advice: string) =>
     new PostgresTlsError(
-      `PostgreSQL at ${address} refused under sslmode=${mode}: ${detail}; ${advice}`,
+      `The TLS connection to PostgreSQL at ${address} failed under sslmode=${mode}: ${detail}; ${advice}`,
       mode,
       address,
       error,

@@ -86,22 +86,22 @@ class LibpqPool extends pg.Pool {
   }
 
   async #connect(): Promise<pg.PoolClient> {
-    const { attempts } = this.#settings;
-    const first = this.#attempt;
-    try {
-      return await super.connect();
-    } catch (err) {
-      if (first + 1 >= attempts.length) throw this.#explained(err);
-      // The other kind of connection, as libpq's allow and prefer do; the pool keeps to it only
-      // when it works, so a passing outage does not leave a `prefer` pool on plain TCP.
-      this.#attempt = first + 1;
+    const count = this.#settings.attempts.length;
+    const start = this.#attempt;
+    const errors: unknown[] = [];
+    // From the attempt that worked last, then the other kind, as libpq's allow and prefer do. After
+    // a total failure the pool goes back to libpq's order, so a passing outage does not leave a
+    // `prefer` pool on plain TCP.
+    for (let i = 0; i < count; i++) {
+      this.#attempt = (start + i) % count;
       try {
         return await super.connect();
-      } catch (fallbackErr) {
-        this.#attempt = first;
-        throw this.#explained(err, fallbackErr);
+      } catch (err) {
+        errors.push(err);
       }
     }
+    this.#attempt = 0;
+    throw this.#explained(...errors);
   }
 
   #explained(...errors: unknown[]): unknown {

@@ -74,7 +74,7 @@ export const postgresSpec = admit(
     ).default('require'),
     ca: secretKeyRef(
       'spec.postgres.ca',
-      "PEM bundle of the CA that signed the server's certificate, for sslMode verify-ca or verify-full.",
+      "PEM bundle of the CA that signed the server's certificate. verify-ca and verify-full check against it (the system CAs when unset); with it, require, prefer and allow check the chain too, as libpq does with sslrootcert.",
     ).optional(),
     adminCredentials: usernamePassword(
       'spec.postgres.adminCredentials',

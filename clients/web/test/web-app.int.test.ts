@@ -226,6 +226,30 @@ describe('the web app, through the gateway, against the real services', () => {
     await logIn(ada, adaEmail);
   });
 
+  it('keeps a deleted document in the Trash, from where Restore brings it back to the documents', async () => {
+    await open(ada, 'Documents');
+    await ada.getByLabel('Drop a file here, or choose one').setInputFiles({
+      name: 'draft.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from(`A draft about ${word}.\n`),
+    });
+    await ada.getByRole('button', { name: 'Upload', exact: true }).click();
+    await ada.getByRole('button', { name: 'Delete draft.txt' }).click();
+    await ada.getByText('Deleted “draft.txt”.').waitFor();
+
+    await open(ada, 'Trash');
+    const restore = ada.getByRole('button', { name: 'Restore draft.txt' });
+    await restore.waitFor();
+    expect(await ada.getByRole('button', { name: 'Restore notes.txt' }).count()).toBe(0);
+    await shot(ada, '11-trash');
+    await restore.click();
+    await ada.getByText('“draft.txt” is back in your documents.').waitFor();
+    expect(await restore.count()).toBe(0);
+
+    await open(ada, 'Documents');
+    await ada.getByRole('button', { name: 'Download draft.txt' }).waitFor();
+  });
+
   it('keeps the audit log from people who are not admins', async () => {
     expect(await navLink(bob, 'Audit log').count()).toBe(0);
     await bob.goto(`${gateway.url}/#/audit`);
@@ -252,10 +276,10 @@ describe('the web app, through the gateway, against the real services', () => {
       expect(await row.count(), action).toBeGreaterThan(0);
       expect(await row.first().textContent()).toContain(adaId);
     }
-    await shot(ada, '11-audit-log');
+    await shot(ada, '12-audit-log');
 
     await ada.getByRole('button', { name: 'Verify the chain' }).click();
     await ada.getByText(/^The chain is intact: \d+ entries checked\.$/).waitFor();
-    await shot(ada, '12-audit-verified');
+    await shot(ada, '13-audit-verified');
   });
 });

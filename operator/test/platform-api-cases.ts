@@ -299,7 +299,7 @@ export const invalidCases: readonly InvalidCase[] = [
   {
     mistake: 'a topic name with a slash',
     breakIt: (p) => (p.spec.kafka.topics = [...defaultTopicNames(), 'acme/mirror'].map((name) => ({ name }))),
-    field: 'spec.kafka.topics[9].name',
+    field: `spec.kafka.topics[${defaultTopicNames().length}].name`,
     message: 'spec.kafka.topics[].name must be a Kafka topic name',
     by: 'cel',
   },

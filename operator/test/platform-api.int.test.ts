@@ -130,7 +130,7 @@ describe('the Platform CRD on a real API server', () => {
     if (!expected.ok) throw new Error('the minimal sample does not parse');
     expect(stored.spec).toEqual(expected.platform.spec);
     expect(stored.spec.services.document.replicas).toBe(4);
-    expect(stored.spec.kafka.topics).toHaveLength(9);
+    expect(stored.spec.kafka.topics).toHaveLength(10);
   });
 
   it("reads a new Platform back as not yet observed (status.observedGeneration 0), so GitOps tools wait for the operator's first status", async () => {

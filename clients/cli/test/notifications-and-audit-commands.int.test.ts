@@ -90,15 +90,19 @@ describe('a platform user reading notifications and the audit log with the quire
     const table = await quire(['audit', '--action', 'document.shared'], as());
     expect(table.stdout).toMatch(/^SEQ\s+WHEN\s+ACTION\s+ACTOR\s+SUBJECT/);
 
-    const verified = await quireJson<{ valid: boolean; checked: number; head?: { seq: number } }>(
-      ['audit', '--verify'],
-      as(),
-    );
-    expect(verified).toMatchObject({ valid: true });
-    expect(verified.checked).toBeGreaterThanOrEqual(all.items.length);
+    type Verified = { valid: boolean; checked: number; mode: string; checkpoints: { checked: number } };
+    const verified = await quireJson<Verified>(['audit', '--verify'], as());
+    expect(verified).toMatchObject({ valid: true, mode: 'incremental', checkpoints: { failed: 0 } });
+    const full = await quireJson<Verified>(['audit', '--verify', '--full'], as());
+    expect(full).toMatchObject({ valid: true, mode: 'full', from: 0 });
+    expect(full.checked).toBeGreaterThanOrEqual(all.items.length);
     const human = await quire(['audit', '--verify'], as());
     expect(human.code, human.stderr).toBe(0);
     expect(human.stdout).toContain('The audit chain is valid');
+    expect(human.stdout).toMatch(/Checkpoints: \d+ checked, 0 failed/);
+    const misplaced = await quire(['audit', '--full'], as());
+    expect(misplaced.code).toBe(2);
+    expect(misplaced.stderr).toContain('--full goes with --verify');
   });
 
   it("as an admin, shows and changes roles with quire roles; revoking ends the other account's session", async () => {

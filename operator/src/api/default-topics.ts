@@ -86,6 +86,17 @@ export const platformTopics: readonly PlatformTopic[] = [
     partitions: 6,
     retentionDays: 3,
   },
+  {
+    name: eventTopic('audit'),
+    purpose:
+      "Checkpoints of the audit log's hash chain ({seq, hash, at}), published so a system outside the database (a SIEM) keeps an anchor that a rewrite or truncation of the log cannot change.",
+    key: 'The checkpoint sequence number.',
+    producers: ['audit'],
+    consumers: [],
+    // One partition keeps the checkpoints in order; a month covers the SIEM's collection interval.
+    partitions: 1,
+    retentionDays: 30,
+  },
   deadLetter('notification'),
   deadLetter('audit'),
   deadLetter('export'),

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { entryContentOf } from './audit-chain.js';
 import { appendEntry } from './audit-log.js';
+import { type CheckpointSettings, defaultCheckpointSettings } from './checkpoint-policy.js';
 
 /** Every topic the platform publishes events on: the audit log records them all. */
 export const auditedTopics = [
@@ -24,9 +25,12 @@ export const auditDeadLetterTopic = 'quire.audit.dead-letter';
 export async function recordEvent(
   pool: pg.Pool,
   event: Parameters<typeof entryContentOf>[0],
+  checkpoints: CheckpointSettings = defaultCheckpointSettings,
 ): Promise<boolean> {
   const content = entryContentOf(event);
-  const outcome = await handleOnce(pool, 'audit', content.eventId, (client) => appendEntry(client, content));
+  const outcome = await handleOnce(pool, 'audit', content.eventId, (client) =>
+    appendEntry(client, content, checkpoints),
+  );
   return !outcome.duplicate;
 }
 
@@ -36,6 +40,8 @@ export function startAuditConsumer(options: {
   brokers: string[];
   logger: Logger;
   registry?: Registry;
+  /** When appends record a checkpoint (default: every 1,000 entries or 5 minutes). */
+  checkpoints?: CheckpointSettings;
   groupId?: string;
   topics?: string[];
   deadLetterTopic?: string;
@@ -58,7 +64,7 @@ export function startAuditConsumer(options: {
     ...(options.commitIntervalMs ? { commitIntervalMs: options.commitIntervalMs } : {}),
     ...(options.sessionTimeoutMs ? { sessionTimeoutMs: options.sessionTimeoutMs } : {}),
     handle: async (event) => {
-      if (!(await recordEvent(options.pool, event))) options.onDuplicate?.(event.id);
+      if (!(await recordEvent(options.pool, event, options.checkpoints))) options.onDuplicate?.(event.id);
     },
   });
 }

@@ -1,6 +1,6 @@
 /**
- * The audit log in PostgreSQL: appending an entry at the head of the chain, querying entries, and
- * walking the chain to verify it.
+ * The audit log in PostgreSQL: appending an entry at the head of the chain (and a checkpoint when
+ * one is due), and querying entries. Verifying the chain is in audit-verify.ts.
  *
  * Appends serialise on a transaction-scoped advisory lock per schema: two consumers (replicas, or
  * partitions handled in parallel) must not both read the same head and fork the chain. A lock row
@@ -10,16 +10,12 @@
 import { decodeCursor, encodeCursor } from '@quire/kit';
 import type pg from 'pg';
 import { z } from 'zod';
-import {
-  type AuditEntry,
-  type BrokenReason,
-  checkLink,
-  type EntryContent,
-  genesisHash,
-  hashOf,
-} from './audit-chain.js';
+import { type AuditEntry, type EntryContent, genesisHash, hashOf } from './audit-chain.js';
+import { type CheckpointSettings, defaultCheckpointSettings } from './checkpoint-policy.js';
+import { checkpointIfDue } from './checkpoint-store.js';
 
-interface EntryRow {
+/** A stored row of `audit_log`. */
+export interface EntryRow {
   seq: string;
   event_id: string;
   occurred_at: Date;
@@ -33,10 +29,10 @@ interface EntryRow {
   hash: string;
 }
 
-const columns =
+export const columns =
   'seq, event_id, occurred_at, recorded_at, source, action, actor, subject, data, prev_hash, hash';
 
-const toEntry = (r: EntryRow): AuditEntry => ({
+export const toEntry = (r: EntryRow): AuditEntry => ({
   seq: Number(r.seq),
   eventId: r.event_id,
   occurredAt: r.occurred_at.toISOString(),
@@ -60,20 +56,23 @@ export interface EntryQuery {
   cursor?: string | undefined;
 }
 
-/** The outcome of walking the chain. */
-export interface Verification {
-  valid: boolean;
-  /** Entries checked (up to and including the first broken one). */
-  checked: number;
-  head?: { seq: number; hash: string };
-  firstBroken?: { seq: number; eventId: string; reason: BrokenReason };
-}
-
 const Position = z.object({ seq: z.number().int().positive() });
 
-/** Appends an entry at the head, on the caller's transaction (which also claimed the event id). */
-export async function appendEntry(client: pg.ClientBase, content: EntryContent): Promise<AuditEntry> {
+/** Takes the chain's lock for the rest of the caller's transaction: appends and checkpoints queue behind it. */
+export async function lockChain(client: pg.ClientBase): Promise<void> {
   await client.query(`SELECT pg_advisory_xact_lock(hashtext('quire.audit.chain.' || current_schema()))`);
+}
+
+/**
+ * Appends an entry at the head, on the caller's transaction (which also claimed the event id), and
+ * records a checkpoint at it when one is due.
+ */
+export async function appendEntry(
+  client: pg.ClientBase,
+  content: EntryContent,
+  checkpoints: CheckpointSettings = defaultCheckpointSettings,
+): Promise<AuditEntry> {
+  await lockChain(client);
   const { rows } = await client.query<{ seq: string; hash: string }>(
     'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1',
   );
@@ -101,6 +100,7 @@ export async function appendEntry(client: pg.ClientBase, content: EntryContent):
       entry.hash,
     ],
   );
+  await checkpointIfDue(client, checkpoints, entry);
   return entry;
 }
 
@@ -130,27 +130,4 @@ export async function queryEntries(
   const items = rows.slice(0, q.limit).map(toEntry);
   const last = items.at(-1);
   return rows.length > q.limit && last ? { items, nextCursor: encodeCursor({ seq: last.seq }) } : { items };
-}
-
-/** Walks the whole chain in order, a batch at a time (memory stays flat), stopping at the first broken link. */
-export async function verifyChain(pool: pg.Pool, batchSize = 1_000): Promise<Verification> {
-  let previous: AuditEntry | undefined;
-  let checked = 0;
-  for (;;) {
-    const { rows } = await pool.query<EntryRow>(
-      `SELECT ${columns} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2`,
-      [previous?.seq ?? 0, batchSize],
-    );
-    for (const row of rows) {
-      const entry = toEntry(row);
-      checked += 1;
-      const reason = checkLink(entry, previous);
-      if (reason) {
-        return { valid: false, checked, firstBroken: { seq: entry.seq, eventId: entry.eventId, reason } };
-      }
-      previous = entry;
-    }
-    if (rows.length < batchSize) break;
-  }
-  return { valid: true, checked, ...(previous ? { head: { seq: previous.seq, hash: previous.hash } } : {}) };
 }

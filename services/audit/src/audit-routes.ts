@@ -1,8 +1,9 @@
 /** The Audit API, for admins only: query the log, and verify its chain. */
 import { type ApiRouter, NotAllowedError, type Principal } from '@quire/kit';
 import type pg from 'pg';
-import { queryEntries, verifyChain } from './audit-log.js';
-import { EntryPage, EntryQuery, Verification } from './schemas.js';
+import { queryEntries } from './audit-log.js';
+import { verifyChain } from './audit-verify.js';
+import { EntryPage, EntryQuery, Verification, VerifyQuery } from './schemas.js';
 
 const requireAdmin = (p: Principal) => {
   if (!p.roles.includes('admin')) throw new NotAllowedError('Only admins may read the audit log');
@@ -34,18 +35,23 @@ export function auditRoutes(pool: pg.Pool) {
         method: 'get',
         path: '/v1/audit/verify',
         operationId: 'verifyAuditChain',
-        summary: 'Walk the hash chain from the first entry and report the first broken link',
+        summary:
+          'Check the checkpoints against the chain and walk its links, from the last checkpoint or from the start',
         description:
-          'Answers 200 either way: `valid` says whether every link held, `firstBroken` names the entry where it stopped. ' +
-          'Keep `head.hash` somewhere else to detect a truncated tail later.',
+          'Answers 200 either way. Every stored checkpoint is checked against the entry at its seq ' +
+          '(`checkpoints.firstFailed` names the first that no longer matches: a truncated log or a rewritten prefix); ' +
+          'then the links are walked from the last checkpoint that matches, or from the first entry with `full=true`, ' +
+          'and `firstBroken` names the entry where the walk stopped. `valid` is true when both hold. ' +
+          'Checkpoints are also published on quire.audit.events: compare `checkpoints.latest` with a copy kept there.',
         tags: ['audit'],
         authenticated: true,
+        query: VerifyQuery,
         responses: { 200: { description: 'The outcome of the walk', body: Verification } },
         problems: [403],
       },
-      async ({ principal }) => {
+      async ({ query, principal }) => {
         requireAdmin(principal);
-        return { status: 200, body: await verifyChain(pool) };
+        return { status: 200, body: await verifyChain(pool, { full: query.full ?? false }) };
       },
     );
   };

@@ -1,6 +1,9 @@
 /** The Audit service process: consumes every platform topic into the log and serves the admin API. */
 import {
   createJwksVerifier,
+  createKafkaPublisher,
+  OutboxListener,
+  OutboxRelay,
   openServiceDatabase,
   runMain,
   runService,
@@ -9,6 +12,7 @@ import {
 } from '@quire/kit';
 import { createApp } from './app.js';
 import { startAuditConsumer } from './audit-consumer.js';
+import { CheckpointScheduler } from './checkpoint-scheduler.js';
 import { loadConfig } from './config.js';
 import { migrationsDir } from './migrations-dir.js';
 
@@ -21,6 +25,20 @@ async function main(): Promise<void> {
     migrationsDir,
     logger,
   });
+  // Checkpoints leave through the outbox, so one recorded while Kafka is away is published later;
+  // commits wake the relay at once, and its slow poll only covers a lost listener connection.
+  const publisher = createKafkaPublisher({ brokers: config.kafka.brokers, clientId: 'quire-audit', logger });
+  const relay = new OutboxRelay({ pool, publisher, logger, idleDelayMs: 1_000 });
+  const listener = new OutboxListener({
+    url: config.postgres.url,
+    schema: config.postgres.schema,
+    onCommit: () => relay.wake(),
+    logger,
+  });
+  relay.start();
+  await listener.start();
+  const scheduler = new CheckpointScheduler({ pool, settings: config.checkpoints, logger });
+  scheduler.start();
   const app = createApp({
     pool,
     // In the cluster the key set is on auth's mTLS port: the fetch presents this service's certificate.
@@ -40,6 +58,7 @@ async function main(): Promise<void> {
         brokers: config.kafka.brokers,
         logger,
         registry: app.metrics.registry,
+        checkpoints: config.checkpoints,
       }),
   });
   app.readiness.add('kafka consumer', consumer.check, { gating: false });
@@ -49,6 +68,10 @@ async function main(): Promise<void> {
     app,
     steps: [
       { name: 'kafka consumer', close: () => consumer.stop() },
+      { name: 'checkpoints', close: () => scheduler.stop() },
+      { name: 'outbox listener', close: () => listener.stop() },
+      { name: 'outbox relay', close: () => relay.stop() },
+      { name: 'kafka', close: () => publisher.close() },
       { name: 'postgres', close: () => pool.end() },
       { name: 'tracing', close: () => tracing.shutdown() },
     ],

@@ -54,6 +54,9 @@ describe('the tamper-evident chain', () => {
       valid: false,
       checked: 7,
       firstBroken: { seq: 7, eventId, reason: 'hash-mismatch' },
+      mode: 'incremental',
+      from: 0,
+      checkpoints: { checked: 0, failed: 0 },
     });
   });
 

@@ -93,6 +93,16 @@ export const envVar = {
   userLookupMaxPerCaller: 'QUIRE_USER_LOOKUP_MAX_PER_CALLER',
   /** User: length of the email-lookup rate-limit window in seconds (default 60). */
   userLookupWindowSeconds: 'QUIRE_USER_LOOKUP_WINDOW_SECONDS',
+  /**
+   * Audit: entries after which the chain's head is recorded as a checkpoint and published on
+   * quire.audit.events, for a copy kept outside the database (default 1000).
+   */
+  auditCheckpointEveryEntries: 'QUIRE_AUDIT_CHECKPOINT_EVERY_ENTRIES',
+  /**
+   * Audit: seconds an entry may wait for a checkpoint when fewer entries follow it (default 300); a
+   * truncated tail newer than the last checkpoint cannot be detected, so this bounds that window.
+   */
+  auditCheckpointEverySeconds: 'QUIRE_AUDIT_CHECKPOINT_EVERY_SECONDS',
   /** S3-compatible endpoint URL (document, export). */
   s3Endpoint: 'QUIRE_S3_ENDPOINT',
   /** Bucket of the service's objects (document, export). */
@@ -194,6 +204,9 @@ export function envVariablesFor(service: ServiceName): {
     );
   }
   if (service === 'user') optional.push(envVar.userLookupMaxPerCaller, envVar.userLookupWindowSeconds);
+  if (service === 'audit') {
+    optional.push(envVar.auditCheckpointEveryEntries, envVar.auditCheckpointEverySeconds);
+  }
   if (service === 'auth') {
     optional.push(
       envVar.authIssuer,

@@ -1,7 +1,8 @@
 /**
  * `quire audit` (admins): the platform's audit log from the Audit service (GET /v1/audit/entries),
- * newest first, filtered by actor, subject, action and time; `--verify` walks its hash chain
- * (GET /v1/audit/verify) and exits 1 when a link is broken.
+ * newest first, filtered by actor, subject, action and time; `--verify` checks its checkpoints and
+ * walks its hash chain (GET /v1/audit/verify, from the last checkpoint, or every entry with `--full`)
+ * and exits 1 when a link is broken or a checkpoint no longer matches.
  */
 import { type Command, InvalidArgumentError } from 'commander';
 import { resolveServer, ServiceClient } from '../api/client.js';
@@ -39,6 +40,14 @@ export interface VerificationView {
   checked: number;
   head?: { seq: number; hash: string };
   firstBroken?: { seq: number; eventId: string; reason: string };
+  mode: 'incremental' | 'full';
+  from: number;
+  checkpoints: {
+    checked: number;
+    failed: number;
+    latest?: { seq: number; hash: string; at: string };
+    firstFailed?: { seq: number; hash: string; at: string; reason: string; detail: string };
+  };
 }
 
 /** A point in time: an ISO 8601 timestamp, or a duration back from now (90m, 24h). */
@@ -65,6 +74,7 @@ interface AuditOptions {
   limit: number;
   cursor?: string;
   verify?: boolean;
+  full?: boolean;
   output: OutputFormat;
 }
 
@@ -78,13 +88,41 @@ function renderPage(page: AuditPage): string {
 }
 
 function renderVerification(v: VerificationView): string {
-  if (v.valid) {
-    return v.head
-      ? `The audit chain is valid: ${v.checked} entries checked, head #${v.head.seq} ${v.head.hash}`
-      : `The audit chain is valid: ${v.checked} entries checked (the log is empty)`;
+  const walked = v.from > 0 ? `after checkpoint #${v.from}` : 'from the first';
+  const cps = v.checkpoints;
+  const lines = [
+    v.firstBroken
+      ? `The audit chain is BROKEN at #${v.firstBroken.seq} (event ${v.firstBroken.eventId}): ${v.firstBroken.reason}; ${v.checked} entries checked ${walked}`
+      : v.valid
+        ? v.head
+          ? `The audit chain is valid: ${v.checked} entries checked ${walked}, head #${v.head.seq} ${v.head.hash}`
+          : `The audit chain is valid: ${v.checked} entries checked (the log is empty)`
+        : `Every link holds: ${v.checked} entries checked ${walked}`,
+    `Checkpoints: ${cps.checked} checked, ${cps.failed} failed`,
+  ];
+  if (cps.firstFailed) {
+    lines.push(
+      `Checkpoint #${cps.firstFailed.seq} FAILED (${cps.firstFailed.reason}): ${cps.firstFailed.detail}`,
+    );
   }
-  const b = v.firstBroken;
-  return `The audit chain is BROKEN at #${b?.seq} (event ${b?.eventId}): ${b?.reason}; ${v.checked} entries checked`;
+  if (cps.latest) {
+    lines.push(
+      `Latest checkpoint #${cps.latest.seq} ${cps.latest.hash} (${cps.latest.at}): compare with the copy on quire.audit.events`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** The one-line reason `--verify` failed. */
+function failureOf(v: VerificationView): string {
+  const parts = [];
+  if (v.firstBroken) parts.push(`broken at entry #${v.firstBroken.seq} (${v.firstBroken.reason})`);
+  if (v.checkpoints.firstFailed) {
+    parts.push(
+      `checkpoint #${v.checkpoints.firstFailed.seq} no longer matches (${v.checkpoints.firstFailed.reason})`,
+    );
+  }
+  return `The audit chain is ${parts.join(', and ')}`;
 }
 
 async function runAudit(options: AuditOptions): Promise<void> {
@@ -97,16 +135,19 @@ async function runAudit(options: AuditOptions): Promise<void> {
         `--verify checks the whole chain and takes no ${given.map((f) => `--${f}`).join(', ')}`,
         'Run quire audit --verify alone',
       );
-    const verification = await client.json<VerificationView>('GET', '/v1/audit/verify');
+    const verification = await client.json<VerificationView>('GET', '/v1/audit/verify', {
+      query: { full: options.full ? 'true' : undefined },
+    });
     printView(options.output, verification, renderVerification);
     if (!verification.valid) {
       throw new CliError(
-        `The audit chain is broken at entry #${verification.firstBroken?.seq} (${verification.firstBroken?.reason})`,
-        'Entries were changed or removed outside the Audit service: investigate with quire audit, and restore the log from a backup',
+        failureOf(verification),
+        'Entries were changed or removed outside the Audit service: investigate with quire audit, compare the checkpoints with the copies on quire.audit.events, and restore the log from a backup',
       );
     }
     return;
   }
+  if (options.full) throw new UsageError('--full goes with --verify', 'Run quire audit --verify --full');
   if (options.limit > 500) throw new UsageError('--limit is at most 500', 'Page with --cursor instead');
   const page = await client.json<AuditPage>('GET', '/v1/audit/entries', {
     query: {
@@ -136,12 +177,17 @@ export function addAuditCommand(program: Command): void {
     .option('--until <time>', 'entries before: a timestamp, or a duration back', parseInstant)
     .option('--limit <n>', 'entries per page (1-500)', parsePositiveInt, 50)
     .option('--cursor <cursor>', 'the page after this cursor')
-    .option('--verify', 'walk the whole hash chain; exit 1 if a link is broken')
+    .option(
+      '--verify',
+      'check the checkpoints and walk the hash chain from the last one; exit 1 if a link is broken or a checkpoint fails',
+    )
+    .option('--full', 'with --verify: walk every entry from the first')
     .addOption(outputOption())
     .action(runAudit);
   withExamples(command, [
     ['quire audit --action document.shared --since 24h', 'the shares of the last day'],
     ['quire audit --actor 3c2f… -o json', 'everything one account did, for a script'],
     ['quire audit --verify', 'check that no entry was changed or removed'],
+    ['quire audit --verify --full', 'the same, re-hashing every entry from the first'],
   ]);
 }

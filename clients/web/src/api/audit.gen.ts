@@ -27,8 +27,8 @@ export type paths = {
             cookie?: never;
         };
         /**
-         * Walk the hash chain from the first entry and report the first broken link
-         * @description Answers 200 either way: `valid` says whether every link held, `firstBroken` names the entry where it stopped. Keep `head.hash` somewhere else to detect a truncated tail later.
+         * Check the checkpoints against the chain and walk its links, from the last checkpoint or from the start
+         * @description Answers 200 either way. Every stored checkpoint is checked against the entry at its seq (`checkpoints.firstFailed` names the first that no longer matches: a truncated log or a rewritten prefix); then the links are walked from the last checkpoint that matches, or from the first entry with `full=true`, and `firstBroken` names the entry where the walk stopped. `valid` is true when both hold. Checkpoints are also published on quire.audit.events: compare `checkpoints.latest` with a copy kept there.
          */
         get: operations["verifyAuditChain"];
         put?: never;
@@ -43,6 +43,43 @@ export type paths = {
 export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
+        AuditCheckpointCheck: {
+            /** @description Stored checkpoints checked against the chain */
+            checked: number;
+            /** @description How many no longer match */
+            failed: number;
+            firstFailed?: components["schemas"]["AuditCheckpointFailure"];
+            /** @description The newest stored checkpoint: compare it with the copy published on quire.audit.events */
+            latest?: {
+                /**
+                 * Format: date-time
+                 * @description When the checkpoint was recorded
+                 */
+                at: string;
+                /** @description That entry's hash, which covers every entry up to it */
+                hash: string;
+                /** @description The entry whose hash was recorded */
+                seq: number;
+            };
+        };
+        AuditCheckpointFailure: {
+            /**
+             * Format: date-time
+             * @description When the checkpoint was recorded
+             */
+            at: string;
+            /** @description What was found, in a sentence */
+            detail: string;
+            /** @description That entry's hash, which covers every entry up to it */
+            hash: string;
+            /**
+             * @description truncated: the log ends before the checkpoint; missing-entry: its entry was removed; hash-mismatch: the entries up to it were rewritten
+             * @enum {string}
+             */
+            reason: "truncated" | "missing-entry" | "hash-mismatch";
+            /** @description The entry whose hash was recorded */
+            seq: number;
+        };
         AuditEntry: {
             action: string;
             actor: string | null;
@@ -65,17 +102,27 @@ export type components = {
             nextCursor?: string;
         };
         AuditVerification: {
+            /** @description Entries the walk checked, up to the first broken one */
             checked: number;
+            checkpoints: components["schemas"]["AuditCheckpointCheck"];
             firstBroken?: {
                 eventId: string;
                 /** @enum {string} */
                 reason: "hash-mismatch" | "previous-hash-mismatch" | "missing-entry";
                 seq: number;
             };
+            /** @description The walk checked the entries after this seq (0: all) */
+            from: number;
             head?: {
                 hash: string;
                 seq: number;
             };
+            /**
+             * @description incremental walks from the last checkpoint that matches; full from the first entry
+             * @enum {string}
+             */
+            mode: "incremental" | "full";
+            /** @description Every link walked held and every checkpoint matched */
             valid: boolean;
         };
         /** @description An RFC 9457 problem document */
@@ -172,7 +219,10 @@ export interface operations {
     };
     verifyAuditChain: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Walk every entry from the first, re-hashing the ones checkpoints cover, instead of only those after the last checkpoint that matches */
+                full?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;

@@ -8,6 +8,30 @@ import { usePageHeading } from '../ui/use-page-title.ts';
 
 const filterNames = ['actor', 'action', 'subject'] as const;
 
+/** What a verification found, in sentences: the walk, then the checkpoints kept outside the database. */
+function verificationLines(v: AuditVerification): string[] {
+  const cps = v.checkpoints;
+  const walked = v.from > 0 ? `after checkpoint #${v.from}` : 'from the first';
+  const lines = [
+    v.firstBroken
+      ? `The chain is broken at entry ${v.firstBroken.seq} (${v.firstBroken.reason}); ${v.checked} entries checked ${walked}.`
+      : v.valid
+        ? `The chain is intact: ${v.checked} entries checked ${walked}, ${cps.checked} checkpoints match.`
+        : `Every link holds: ${v.checked} entries checked ${walked}.`,
+  ];
+  if (cps.firstFailed) {
+    lines.push(
+      `Checkpoint #${cps.firstFailed.seq} no longer matches (${cps.firstFailed.reason}): ${cps.firstFailed.detail}. ${cps.failed} of ${cps.checked} checkpoints fail.`,
+    );
+  }
+  if (cps.latest) {
+    lines.push(
+      `Latest checkpoint: entry #${cps.latest.seq}, hash ${cps.latest.hash}, ${new Date(cps.latest.at).toLocaleString()}; compare it with the copy published on quire.audit.events.`,
+    );
+  }
+  return lines;
+}
+
 export function AuditPage() {
   const api = useApi();
   const heading = usePageHeading('Audit log');
@@ -62,12 +86,9 @@ export function AuditPage() {
         <button type="button" onClick={() => void verify()}>
           Verify the chain
         </button>
-        <p role="status">
-          {verification &&
-            (verification.valid
-              ? `The chain is intact: ${verification.checked} entries checked.`
-              : `The chain is broken at entry ${verification.firstBroken?.seq} (${verification.firstBroken?.reason}).`)}
-        </p>
+        <div role="status">
+          {verification && verificationLines(verification).map((line) => <p key={line}>{line}</p>)}
+        </div>
       </div>
       <form className="filters" onSubmit={applyFilters} aria-label="Filter the audit log">
         {filterNames.map((name) => (

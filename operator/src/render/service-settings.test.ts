@@ -57,9 +57,37 @@ describe("a service's settings", () => {
     expect(settings.env.find((e) => e.name === envVar.databaseUrl)?.value).toMatch(
       /sslmode=verify-full&sslrootcert=\/var\/run\/quire\/store-ca\/postgres-ca\.crt$/,
     );
-    expect(settings.caFiles).toEqual([
-      { secret: 'quire-postgres-ca', key: 'ca.crt', path: 'postgres-ca.crt' },
-    ]);
+    expect(settings.caFiles).toContainEqual({
+      secret: 'quire-postgres-ca',
+      key: 'ca.crt',
+      path: 'postgres-ca.crt',
+    });
+  });
+
+  it('tell every Kafka client TLS with the mounted CA spec.kafka.tls.ca names, and the SASL login from its Secret', () => {
+    const { config, env, caFiles } = settingsOf('notification', 'platform-full');
+    expect(config).toMatchObject({
+      [envVar.kafkaTls]: 'true',
+      [envVar.kafkaCaFile]: '/var/run/quire/store-ca/kafka-ca.crt',
+      [envVar.kafkaSaslMechanism]: 'SCRAM-SHA-512',
+    });
+    expect(caFiles).toContainEqual({ secret: 'quire-kafka-ca', key: 'ca.crt', path: 'kafka-ca.crt' });
+    expect(env).toEqual(
+      expect.arrayContaining([
+        {
+          name: envVar.kafkaSaslUsername,
+          valueFrom: { secretKeyRef: { name: 'quire-kafka-user', key: 'username' } },
+        },
+        {
+          name: envVar.kafkaSaslPassword,
+          valueFrom: { secretKeyRef: { name: 'quire-kafka-user', key: 'password' } },
+        },
+      ]),
+    );
+    const plain = settingsOf('notification').config;
+    expect(
+      [envVar.kafkaTls, envVar.kafkaCaFile, envVar.kafkaSaslMechanism].filter((n) => n in plain),
+    ).toEqual([]);
   });
 
   it('write a Redis cluster URL with TLS, the password from its Secret and the mounted CA spec.redis.tls.ca names', () => {

@@ -45,6 +45,8 @@ export const storeCaDir = '/var/run/quire/store-ca';
 export const postgresCaFile = 'postgres-ca.crt';
 /** Where the CA that signed Redis's certificate is mounted, when spec.redis.tls.ca is set. */
 export const redisCaFile = 'redis-ca.crt';
+/** Where the CA that signed the Kafka brokers' certificate is mounted, when spec.kafka.tls.ca is set. */
+export const kafkaCaFile = 'kafka-ca.crt';
 
 export interface ServiceSettings {
   /** Plain settings, by variable name: the ConfigMap's data. */
@@ -132,7 +134,27 @@ export function serviceSettings(ctx: RenderContext, service: ServiceName): Servi
     }
   }
 
-  if (stores.includes('kafka')) config[envVar.kafkaBrokers] = spec.kafka.bootstrapServers.join(',');
+  if (stores.includes('kafka')) {
+    const kafka = spec.kafka;
+    config[envVar.kafkaBrokers] = kafka.bootstrapServers.join(',');
+    // spec.kafka.tls and spec.kafka.sasl were accepted by the Platform API but only the operator's own
+    // client used them: services connected in plain text without a login, which a managed Kafka
+    // refuses. They now get TLS (with the CA mounted) and the login, the password from its Secret.
+    if (kafka.tls.enabled) {
+      config[envVar.kafkaTls] = 'true';
+      if (kafka.tls.ca) {
+        caFiles.push({ secret: kafka.tls.ca.name, key: kafka.tls.ca.key, path: kafkaCaFile });
+        config[envVar.kafkaCaFile] = `${storeCaDir}/${kafkaCaFile}`;
+      }
+    }
+    if (kafka.sasl) {
+      config[envVar.kafkaSaslMechanism] = kafka.sasl.mechanism;
+      env.push(
+        fromSecret(envVar.kafkaSaslUsername, kafka.sasl.username),
+        fromSecret(envVar.kafkaSaslPassword, kafka.sasl.password),
+      );
+    }
+  }
 
   if (stores.includes('s3')) {
     const s3 = spec.objectStorage;

@@ -2,7 +2,7 @@
  * Feeding the log: every platform topic, each event appended once (its id is claimed in the same
  * transaction as its entry), events that cannot be audited dead-lettered.
  */
-import { type EventConsumer, eventTopic, handleOnce, startEventConsumer } from '@quire/kit';
+import { type EventConsumer, eventTopic, handleOnce, type KafkaAccess, startEventConsumer } from '@quire/kit';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -38,6 +38,8 @@ export async function recordEvent(
 export function startAuditConsumer(options: {
   pool: pg.Pool;
   brokers: string[];
+  /** TLS and the SASL login (the kit Kafka config's `access`); none for plain TCP. */
+  access?: KafkaAccess;
   logger: Logger;
   registry?: Registry;
   /** When appends record a checkpoint (default: every 1,000 entries or 5 minutes). */
@@ -53,6 +55,7 @@ export function startAuditConsumer(options: {
 }): Promise<EventConsumer> {
   return startEventConsumer({
     brokers: options.brokers,
+    ...(options.access ? { access: options.access } : {}),
     clientId: 'quire-audit',
     groupId: options.groupId ?? 'quire-audit',
     topics: options.topics ?? auditedTopics,

@@ -56,6 +56,7 @@ async function main(): Promise<void> {
       startAuditConsumer({
         pool,
         brokers: config.kafka.brokers,
+        access: config.kafka.access,
         logger,
         registry: app.metrics.registry,
         checkpoints: config.checkpoints,

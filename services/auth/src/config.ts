@@ -1,5 +1,5 @@
 /** The Auth service's configuration: the one place that reads its environment. */
-import { baseEnv, envVar, parseEnv, postgresEnv, redisEnv } from '@quire/kit';
+import { baseEnv, envVar, kafkaEnv, parseEnv, postgresEnv, redisEnv } from '@quire/kit';
 import { z } from 'zod';
 
 const positive = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -67,9 +67,9 @@ export const authServiceEnv = {
   postgres: postgresEnv,
   redis: redisEnv,
   auth: authEnv,
-  kafka: z
-    .object({ [envVar.kafkaBrokers]: z.string().min(1) })
-    .transform((e) => ({ brokers: e[envVar.kafkaBrokers].split(',').map((b) => b.trim()) })),
+  // The kit's, like every other service's: Auth read only the brokers, so spec.kafka.tls and
+  // spec.kafka.sasl never reached its publisher.
+  kafka: kafkaEnv,
 };
 
 /** Reads and checks the environment once, failing with every problem listed. */

@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     logger,
   });
   await keys.start();
-  const publisher = createKafkaPublisher({ brokers: config.kafka.brokers, clientId: 'quire-auth', logger });
+  const publisher = createKafkaPublisher({ ...config.kafka, clientId: 'quire-auth', logger });
   const relay = new OutboxRelay({ pool, publisher, logger });
   relay.start();
   const app = createApp({

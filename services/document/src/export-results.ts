@@ -15,6 +15,7 @@ import {
   ExportReady,
   exportEventTypes,
   handleOnce,
+  type KafkaAccess,
   startEventConsumer,
   UnprocessableEventError,
 } from '@quire/kit';
@@ -89,6 +90,8 @@ async function failUnreadable(pool: pg.Pool, event: EventEnvelope): Promise<bool
 export interface ExportResultsOptions {
   pool: pg.Pool;
   brokers: string[];
+  /** TLS and the SASL login (the kit Kafka config's `access`); none for plain TCP. */
+  access?: KafkaAccess;
   logger: Logger;
   topic: string;
   registry?: Registry;
@@ -100,6 +103,7 @@ export function startExportResultsConsumer(options: ExportResultsOptions): Promi
   const { pool, logger } = options;
   return startEventConsumer({
     brokers: options.brokers,
+    ...(options.access ? { access: options.access } : {}),
     clientId: 'quire-document',
     groupId: options.groupId ?? 'quire-document',
     topics: [options.topic],

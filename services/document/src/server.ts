@@ -35,6 +35,7 @@ async function main(): Promise<void> {
   const objects = new ObjectStore(createS3Client(config.s3), config.s3.bucket);
   const publisher = createKafkaPublisher({
     brokers: config.kafka.brokers,
+    access: config.kafka.access,
     clientId: 'quire-document',
     logger,
   });
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
       startExportResultsConsumer({
         pool,
         brokers: config.kafka.brokers,
+        access: config.kafka.access,
         logger,
         topic: defaultTopics.exportResults,
         registry: app.metrics.registry,

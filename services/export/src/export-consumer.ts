@@ -1,6 +1,6 @@
 /** The consumer group that takes up export requests. */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { type EventConsumer, startEventConsumer } from '@quire/kit';
+import { type EventConsumer, type KafkaAccess, startEventConsumer } from '@quire/kit';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -15,6 +15,8 @@ export function startExportConsumer(options: {
   s3: S3Client;
   bucket: string;
   brokers: string[];
+  /** TLS and the SASL login (the kit Kafka config's `access`); none for plain TCP. */
+  access?: KafkaAccess;
   logger: Logger;
   settings: ExportSettings;
   registry?: Registry;
@@ -27,6 +29,7 @@ export function startExportConsumer(options: {
 }): Promise<EventConsumer> {
   return startEventConsumer({
     brokers: options.brokers,
+    ...(options.access ? { access: options.access } : {}),
     clientId: 'quire-export',
     groupId: options.groupId ?? 'quire-export',
     topics: [options.topic ?? exportRequestsTopic],

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     logger,
   });
   const s3 = createS3Client(config.s3);
-  const publisher = createKafkaPublisher({ brokers: config.kafka.brokers, clientId: 'quire-export', logger });
+  const publisher = createKafkaPublisher({ ...config.kafka, clientId: 'quire-export', logger });
   const relay = new OutboxRelay({ pool, publisher, logger });
   const listener = new OutboxListener({
     url: config.postgres.url,
@@ -53,6 +53,7 @@ async function main(): Promise<void> {
         s3,
         bucket: config.s3.bucket,
         brokers: config.kafka.brokers,
+        access: config.kafka.access,
         logger,
         settings: defaultExportSettings(),
         registry: app.metrics.registry,

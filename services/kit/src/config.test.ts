@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { baseEnv, ConfigError, jwtVerifyEnv, kafkaEnv, parseEnv, postgresEnv, redisEnv } from './config.js';
 import { serviceNames } from './service-catalogue.js';
@@ -96,5 +99,62 @@ describe('parsing a service environment', () => {
         expect.arrayContaining(['QUIRE_AUTH_ISSUER', 'QUIRE_AUTH_AUDIENCE']),
       );
     }
+  });
+
+  it('reads Kafka TLS with the CA file, and a SASL login, when the operator sets them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kit-kafka-'));
+    try {
+      writeFileSync(join(dir, 'ca.crt'), 'PEM');
+      const { kafka } = parseEnv(
+        { kafka: kafkaEnv },
+        {
+          QUIRE_KAFKA_BROKERS: 'k0:9093,k1:9093',
+          QUIRE_KAFKA_TLS: 'true',
+          QUIRE_KAFKA_CA_FILE: join(dir, 'ca.crt'),
+          QUIRE_KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+          QUIRE_KAFKA_SASL_USERNAME: 'quire',
+          QUIRE_KAFKA_SASL_PASSWORD: 'secret',
+        },
+      );
+      expect(kafka).toEqual({
+        brokers: ['k0:9093', 'k1:9093'],
+        access: {
+          tls: { ca: 'PEM' },
+          sasl: { mechanism: 'SCRAM-SHA-512', username: 'quire', password: 'secret' },
+        },
+      });
+      expect(parseEnv({ kafka: kafkaEnv }, { QUIRE_KAFKA_BROKERS: 'k0:9092' }).kafka.access).toEqual({});
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names the Kafka variables to set when TLS or the SASL login is half configured, never echoing the password', () => {
+    let error: unknown;
+    try {
+      parseEnv(
+        { kafka: kafkaEnv },
+        {
+          QUIRE_KAFKA_BROKERS: 'k0:9093',
+          QUIRE_KAFKA_CA_FILE: '/nowhere/ca.crt',
+          QUIRE_KAFKA_SASL_PASSWORD: 'hunter2',
+        },
+      );
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const { problems, message } = error as ConfigError;
+    expect(problems).toEqual([
+      'QUIRE_KAFKA_CA_FILE: names a CA but QUIRE_KAFKA_TLS is not true: set QUIRE_KAFKA_TLS=true to connect over TLS',
+      'QUIRE_KAFKA_SASL_MECHANISM: is required with QUIRE_KAFKA_SASL_USERNAME and QUIRE_KAFKA_SASL_PASSWORD: one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512',
+    ]);
+    expect(message).not.toContain('hunter2');
+    expect(() =>
+      parseEnv(
+        { kafka: kafkaEnv },
+        { QUIRE_KAFKA_BROKERS: 'k0:9093', QUIRE_KAFKA_TLS: 'true', QUIRE_KAFKA_CA_FILE: '/nowhere/ca.crt' },
+      ),
+    ).toThrow(/QUIRE_KAFKA_CA_FILE: cannot be read \(ENOENT.*\): mount the CA's PEM bundle there/);
   });
 });

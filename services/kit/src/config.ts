@@ -3,7 +3,9 @@
  * part is checked, and start-up fails once with every problem listed (values are never echoed, since
  * some are secrets).
  */
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { type KafkaAccess, kafkaSaslMechanisms } from './kafka-access.js';
 import { serviceNames } from './service-catalogue.js';
 import { databaseSchemas, defaultPorts, envVar, tlsFiles } from './service-env.js';
 import { parseSpiffeId } from './tls/spiffe.js';
@@ -86,15 +88,72 @@ export const redisEnv = z
   .transform((e) => ({ url: e[envVar.redisUrl] }));
 export type RedisConfig = z.output<typeof redisEnv>;
 
-/** Kafka: the bootstrap brokers. */
+/**
+ * Kafka: the bootstrap brokers, and how to get in (TLS with an optional CA file, a SASL login). The CA
+ * file is read here, so a missing mount fails start-up naming the variable rather than the first
+ * connection failing with a certificate error.
+ */
 export const kafkaEnv = z
   .object({
     [envVar.kafkaBrokers]: z
       .string()
       .transform((s) => s.split(',').map((b) => b.trim()))
       .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port')).min(1)),
+    [envVar.kafkaTls]: bool(false),
+    [envVar.kafkaCaFile]: z.string().min(1).optional(),
+    [envVar.kafkaSaslMechanism]: z.enum(kafkaSaslMechanisms).optional(),
+    [envVar.kafkaSaslUsername]: z.string().min(1).optional(),
+    [envVar.kafkaSaslPassword]: z.string().min(1).optional(),
   })
-  .transform((e) => ({ brokers: e[envVar.kafkaBrokers] }));
+  .transform((e, ctx) => {
+    const caFile = e[envVar.kafkaCaFile];
+    let ca: string | undefined;
+    if (caFile !== undefined && !e[envVar.kafkaTls]) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [envVar.kafkaCaFile],
+        message: `names a CA but ${envVar.kafkaTls} is not true: set ${envVar.kafkaTls}=true to connect over TLS`,
+      });
+    } else if (caFile !== undefined) {
+      try {
+        ca = readFileSync(caFile, 'utf8');
+      } catch (err) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [envVar.kafkaCaFile],
+          message: `cannot be read (${(err as Error).message}): mount the CA's PEM bundle there, or unset it to trust the system CAs`,
+        });
+      }
+    }
+    const mechanism = e[envVar.kafkaSaslMechanism];
+    const username = e[envVar.kafkaSaslUsername];
+    const password = e[envVar.kafkaSaslPassword];
+    if (mechanism === undefined && (username !== undefined || password !== undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [envVar.kafkaSaslMechanism],
+        message: `is required with ${envVar.kafkaSaslUsername} and ${envVar.kafkaSaslPassword}: one of ${kafkaSaslMechanisms.join(', ')}`,
+      });
+    }
+    if (mechanism !== undefined) {
+      for (const [name, value] of [
+        [envVar.kafkaSaslUsername, username],
+        [envVar.kafkaSaslPassword, password],
+      ] as const) {
+        if (value === undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: `is required with ${envVar.kafkaSaslMechanism}`,
+          });
+      }
+    }
+    const access: KafkaAccess = {
+      ...(e[envVar.kafkaTls] ? { tls: { ca } } : {}),
+      ...(mechanism && username && password ? { sasl: { mechanism, username, password } } : {}),
+    };
+    return { brokers: e[envVar.kafkaBrokers], access };
+  });
 export type KafkaConfig = z.output<typeof kafkaEnv>;
 
 /** Verifying access tokens: the Auth service's JWKS URL, issuer and audience. */

@@ -4,6 +4,7 @@
  * `quire-*` headers, so it can be inspected and replayed to its source topic as it was.
  */
 import { type ISocketFactory, Kafka, type KafkaMessage, logLevel, type Producer } from 'kafkajs';
+import { type KafkaAccess, kafkaJsAccess } from './kafka-access.js';
 
 /** The headers a dead letter carries besides the original ones. */
 export const deadLetterHeaders = {
@@ -35,6 +36,7 @@ export class DeadLetterPublisher {
   constructor(
     private readonly options: {
       brokers: string[];
+      access?: KafkaAccess;
       clientId: string;
       topic: string;
       socketFactory?: ISocketFactory;
@@ -46,6 +48,7 @@ export class DeadLetterPublisher {
       const kafka = new Kafka({
         clientId: this.options.clientId,
         brokers: this.options.brokers,
+        ...kafkaJsAccess(this.options.access),
         connectionTimeout: 3_000,
         logLevel: logLevel.NOTHING,
         ...(this.options.socketFactory ? { socketFactory: this.options.socketFactory } : {}),

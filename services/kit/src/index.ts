@@ -12,6 +12,7 @@ export * from './export-contract.js';
 export * from './fixed-window-limiter.js';
 export * from './health.js';
 export * from './jwt-auth.js';
+export * from './kafka-access.js';
 export * from './kafka-consumer.js';
 export * from './kafka-publisher.js';
 export * from './listen.js';

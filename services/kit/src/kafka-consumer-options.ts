@@ -6,6 +6,7 @@ import type { ISocketFactory } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { EventEnvelope } from './events.js';
+import type { KafkaAccess } from './kafka-access.js';
 
 /** Where an event came from. */
 export interface EventOrigin {
@@ -29,6 +30,8 @@ export interface EventConsumer {
 
 export interface EventConsumerOptions {
   brokers: string[];
+  /** TLS and the SASL login (the `access` of the kit's Kafka config), for the dead-letter producer too. */
+  access?: KafkaAccess;
   clientId: string;
   groupId: string;
   topics: string[];

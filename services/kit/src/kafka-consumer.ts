@@ -22,6 +22,7 @@ import { Registry } from 'prom-client';
 import { createConsumerMetrics } from './consumer-metrics.js';
 import { DeadLetterPublisher } from './dead-letter.js';
 import { parseEnvelope, UnprocessableEventError } from './event-envelope.js';
+import { explainKafkaAccessError, kafkaJsAccess } from './kafka-access.js';
 import type { EventConsumer, EventConsumerOptions, EventOrigin } from './kafka-consumer-options.js';
 import { extractTraceContext, tracer } from './tracing.js';
 
@@ -38,6 +39,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   const kafka = new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
+    ...kafkaJsAccess(options.access),
     connectionTimeout: 3_000,
     logLevel: logLevel.NOTHING,
     ...(options.socketFactory ? { socketFactory: options.socketFactory } : {}),
@@ -51,6 +53,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   const dlq = options.deadLetterTopic
     ? new DeadLetterPublisher({
         brokers: options.brokers,
+        ...(options.access ? { access: options.access } : {}),
         clientId: options.clientId,
         topic: options.deadLetterTopic,
         ...(options.socketFactory ? { socketFactory: options.socketFactory } : {}),
@@ -194,7 +197,8 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
     running = false;
     await consumer.disconnect().catch(() => undefined);
     await dlq?.close().catch(() => undefined);
-    throw err;
+    // A refused login or an untrusted certificate named no setting (KafkaJS's words only): add which.
+    throw explainKafkaAccessError(err);
   }
   await consumer.run({
     autoCommit: false,

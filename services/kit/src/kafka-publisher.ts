@@ -2,10 +2,13 @@
 import { type ISocketFactory, Kafka, logLevel, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { EventPublisher, OutgoingMessage } from './events.js';
+import { explainKafkaAccessError, type KafkaAccess, kafkaJsAccess } from './kafka-access.js';
 
 /** Creates a publisher that connects on first use. */
 export function createKafkaPublisher(options: {
   brokers: string[];
+  /** TLS and the SASL login (the `access` of the kit's Kafka config); none for plain TCP. */
+  access?: KafkaAccess;
   clientId: string;
   logger: Logger;
   /** Opens broker connections; tests route them through a proxy they can cut. */
@@ -14,6 +17,7 @@ export function createKafkaPublisher(options: {
   const kafka = new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
+    ...kafkaJsAccess(options.access),
     ...(options.socketFactory ? { socketFactory: options.socketFactory } : {}),
     connectionTimeout: 3_000,
     requestTimeout: 10_000,
@@ -29,7 +33,7 @@ export function createKafkaPublisher(options: {
         await p.connect();
       } catch (err) {
         connecting = undefined;
-        throw err;
+        throw explainKafkaAccessError(err);
       }
       producer = p;
       return p;

@@ -45,6 +45,16 @@ export const envVar = {
   redisUrl: 'QUIRE_REDIS_URL',
   /** Comma-separated Kafka bootstrap brokers (host:port,...). */
   kafkaBrokers: 'QUIRE_KAFKA_BROKERS',
+  /** `true` connects to the Kafka brokers over TLS (default false). */
+  kafkaTls: 'QUIRE_KAFKA_TLS',
+  /** PEM bundle of the CA that signed the Kafka brokers' certificate; unset, the system CAs. Needs QUIRE_KAFKA_TLS=true. */
+  kafkaCaFile: 'QUIRE_KAFKA_CA_FILE',
+  /** SASL mechanism for the Kafka login: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512; unset, no login. */
+  kafkaSaslMechanism: 'QUIRE_KAFKA_SASL_MECHANISM',
+  /** The SASL user name, with QUIRE_KAFKA_SASL_MECHANISM. */
+  kafkaSaslUsername: 'QUIRE_KAFKA_SASL_USERNAME',
+  /** The SASL password, with QUIRE_KAFKA_SASL_MECHANISM. */
+  kafkaSaslPassword: 'QUIRE_KAFKA_SASL_PASSWORD',
   /** URL of the Auth service's JWKS, which every other API service verifies access tokens against. */
   authJwksUrl: 'QUIRE_AUTH_JWKS_URL',
   /**
@@ -193,6 +203,15 @@ export function envVariablesFor(service: ServiceName): {
   ];
   if (d.stores.includes('postgres')) {
     optional.push(envVar.databaseSchema, envVar.databasePoolSize, envVar.migrateOnStart);
+  }
+  if (d.stores.includes('kafka')) {
+    optional.push(
+      envVar.kafkaTls,
+      envVar.kafkaCaFile,
+      envVar.kafkaSaslMechanism,
+      envVar.kafkaSaslUsername,
+      envVar.kafkaSaslPassword,
+    );
   }
   if (d.stores.includes('s3')) optional.push(envVar.s3Region, envVar.s3AccessKeyId, envVar.s3SecretAccessKey);
   if (d.stores.includes('search')) optional.push(envVar.searchKind, envVar.searchIndexPrefix);

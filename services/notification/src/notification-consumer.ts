@@ -8,6 +8,7 @@ import {
   type EventEnvelope,
   eventTopic,
   handleOnce,
+  type KafkaAccess,
   startEventConsumer,
 } from '@quire/kit';
 import type pg from 'pg';
@@ -37,6 +38,8 @@ export async function applyEvent(
 export function startNotificationConsumer(options: {
   pool: pg.Pool;
   brokers: string[];
+  /** TLS and the SASL login (the kit Kafka config's `access`); none for plain TCP. */
+  access?: KafkaAccess;
   logger: Logger;
   registry?: Registry;
   groupId?: string;
@@ -51,6 +54,7 @@ export function startNotificationConsumer(options: {
 }): Promise<EventConsumer> {
   return startEventConsumer({
     brokers: options.brokers,
+    ...(options.access ? { access: options.access } : {}),
     clientId: 'quire-notification',
     groupId: options.groupId ?? 'quire-notification',
     topics: options.topics ?? notificationTopics,

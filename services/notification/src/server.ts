@@ -49,6 +49,7 @@ async function main(): Promise<void> {
       startNotificationConsumer({
         pool,
         brokers: config.kafka.brokers,
+        access: config.kafka.access,
         logger,
         registry: app.metrics.registry,
         onStored: () => dispatcher.poke(),

@@ -31,6 +31,7 @@ async function main(): Promise<void> {
   // Events that keep failing go to the dead-letter topic with the error, for inspection and replay.
   const deadLetters = createKafkaPublisher({
     brokers: config.kafka.brokers,
+    access: config.kafka.access,
     clientId: 'quire-search',
     logger,
   });
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
     start: () =>
       startEventConsumer({
         brokers: config.kafka.brokers,
+        access: config.kafka.access,
         clientId: 'quire-search',
         groupId: 'quire-search',
         topics: [eventTopic('document')],

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     logger,
   });
   const redis = await connectRedis(config.redis.url);
-  const publisher = createKafkaPublisher({ brokers: config.kafka.brokers, clientId: 'quire-user', logger });
+  const publisher = createKafkaPublisher({ ...config.kafka, clientId: 'quire-user', logger });
   const relay = new OutboxRelay({ pool, publisher, logger });
   relay.start();
   const app = createApp({

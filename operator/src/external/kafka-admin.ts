@@ -2,8 +2,10 @@
  * The operator's Kafka admin client: KafkaJS's admin API behind a small interface the topic sync
  * uses, opened for one reconcile and closed after it. Timeouts are short and retries few, so brokers
  * that are away make a reconcile fail within seconds (and the phase retry later) rather than hang a
- * worker. Failures come back as two typed errors: the brokers could not be reached, or Kafka refused.
+ * worker. Failures come back as three typed errors: the brokers could not be reached, TLS or the SASL
+ * login failed, or Kafka refused a request.
  */
+import { kafkaAccessProblem } from '@quire/kit/kafka-access';
 import { type Admin, Kafka } from 'kafkajs';
 import { silentLogger } from '../runtime/logger.js';
 import { alterTopicConfig, type ConfigChange } from './kafka-config-alter.js';
@@ -18,6 +20,24 @@ export class BrokersUnreachableError extends Error {
     super(`Could not reach the Kafka brokers ${brokers.join(', ')}: ${describeCause(cause)}`, { cause });
     this.name = 'BrokersUnreachableError';
     this.brokers = brokers;
+  }
+}
+
+/**
+ * The brokers answered, but the TLS handshake or the SASL login failed: a setting to fix, not an
+ * outage to wait out. `kind` says which; the topics phase adds which spec field to set.
+ */
+export class KafkaAccessError extends Error {
+  readonly kind: 'tls' | 'sasl';
+  /** Node's TLS error code (UNABLE_TO_VERIFY_LEAF_SIGNATURE, ERR_TLS_CERT_ALTNAME_INVALID, ...) for `tls`. */
+  readonly code: string | undefined;
+
+  constructor(kind: 'tls' | 'sasl', brokers: readonly string[], code: string | undefined, cause: unknown) {
+    const what = kind === 'tls' ? 'TLS to the Kafka brokers' : 'The SASL login at the Kafka brokers';
+    super(`${what} ${brokers.join(', ')} failed: ${describeCause(cause)}`, { cause });
+    this.name = 'KafkaAccessError';
+    this.kind = kind;
+    this.code = code;
   }
 }
 
@@ -86,18 +106,28 @@ function isUnreachable(error: unknown): boolean {
   return false;
 }
 
-/** Runs one admin request, turning KafkaJS's errors into the two typed ones. */
+/** Runs one admin request, turning KafkaJS's errors into the typed ones. */
 async function request<T>(brokers: readonly string[], what: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof BrokersUnreachableError || error instanceof KafkaRequestError) throw error;
+    if (
+      error instanceof BrokersUnreachableError ||
+      error instanceof KafkaRequestError ||
+      error instanceof KafkaAccessError
+    )
+      throw error;
+    // KafkaJS reports an untrusted certificate like a broker that is down, so this phase said "Could not
+    // reach the Kafka brokers" and retried forever instead of naming the CA to set; a refused login came
+    // back as "Kafka refused to accept a connection", naming no credentials. Both are told apart here.
+    const access = kafkaAccessProblem(error);
+    if (access) throw new KafkaAccessError(access.kind, brokers, access.code, error);
     if (isUnreachable(error)) throw new BrokersUnreachableError(brokers, error);
     throw new KafkaRequestError(what, error);
   }
 }
 
-/** Connects an admin client; BrokersUnreachableError when no broker answers. */
+/** Connects an admin client; BrokersUnreachableError when no broker answers, KafkaAccessError when TLS or SASL fails. */
 export async function connectKafkaAdmin(
   connection: KafkaConnection,
   log = silentLogger,

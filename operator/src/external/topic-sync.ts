@@ -3,7 +3,7 @@
  * action in order. One topic's refusal does not stop the others (each topic is its own unit, as in
  * Kafka); brokers going away does, since nothing after it could succeed.
  */
-import { BrokersUnreachableError, type KafkaAdmin } from './kafka-admin.js';
+import { BrokersUnreachableError, KafkaAccessError, type KafkaAdmin } from './kafka-admin.js';
 import { type DesiredTopic, planTopics, type TopicAction, type TopicPlan } from './topic-plan.js';
 
 export interface TopicFailure {
@@ -41,7 +41,7 @@ async function apply(admin: KafkaAdmin, action: TopicAction): Promise<'done' | '
   }
 }
 
-/** Reads Kafka, plans against `desired`, and applies the plan. Throws BrokersUnreachableError. */
+/** Reads Kafka, plans against `desired`, and applies the plan. Throws BrokersUnreachableError and KafkaAccessError. */
 export async function syncTopics(
   admin: KafkaAdmin,
   desired: readonly DesiredTopic[],
@@ -61,7 +61,8 @@ export async function syncTopics(
       if ((await apply(admin, action)) === 'raced') raced.push(topic);
       else done.push(action);
     } catch (error) {
-      if (error instanceof BrokersUnreachableError) throw error;
+      // Like an outage, a failed TLS handshake or login would fail every other action too.
+      if (error instanceof BrokersUnreachableError || error instanceof KafkaAccessError) throw error;
       failed.add(topic);
       failures.push({ topic, message: error instanceof Error ? error.message : String(error) });
     }

@@ -11,10 +11,11 @@ import type { ExternalMetrics } from '../external/external-metrics.js';
 import {
   BrokersUnreachableError,
   connectKafkaAdmin,
+  KafkaAccessError,
   type KafkaAdmin,
   KafkaRequestError,
 } from '../external/kafka-admin.js';
-import { type KafkaConnection, kafkaConnectionFor } from '../external/kafka-connection.js';
+import { type KafkaConnection, kafkaAccessFix, kafkaConnectionFor } from '../external/kafka-connection.js';
 import { KeyedBackoff } from '../external/keyed-backoff.js';
 import { type CleanupOutcome, releasedTopics } from '../external/release-annotations.js';
 import { SecretMissingError, type SecretSource } from '../external/secret-source.js';
@@ -114,6 +115,18 @@ export function createTopicsPhase(deps: TopicsPhaseDeps): TopicsPhase {
     };
   }
 
+  /** TLS or the SASL login failed: a setting to fix, named in the message; retried with backoff. */
+  function denied(scope: ReconcileScope, uid: string, error: KafkaAccessError): PhaseOutcome {
+    deps.metrics.topicsReady.set({ namespace: scope.namespace, platform: scope.name }, 0);
+    return {
+      condition: notReady(
+        ConditionReason.KafkaError,
+        `${error.message}; ${kafkaAccessFix(scope.platform.spec.kafka, error)}`,
+      ),
+      requeueAfterMs: backoff.next(uid),
+    };
+  }
+
   return {
     name: 'topics',
     conditionType: ConditionType.TopicsReady,
@@ -127,6 +140,7 @@ export function createTopicsPhase(deps: TopicsPhaseDeps): TopicsPhase {
       } catch (error) {
         if (error instanceof SecretMissingError) return secretMissing(error);
         if (error instanceof BrokersUnreachableError) return unreachable(scope, uid, error);
+        if (error instanceof KafkaAccessError) return denied(scope, uid, error);
         if (error instanceof KafkaRequestError) return refused(scope, uid, error);
         throw error;
       }
@@ -135,6 +149,7 @@ export function createTopicsPhase(deps: TopicsPhaseDeps): TopicsPhase {
         result = await syncTopics(admin, desired, knownTopics(scope, uid));
       } catch (error) {
         if (error instanceof BrokersUnreachableError) return unreachable(scope, uid, error);
+        if (error instanceof KafkaAccessError) return denied(scope, uid, error);
         if (error instanceof KafkaRequestError) return refused(scope, uid, error);
         throw error;
       } finally {

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   });
   // Checkpoints leave through the outbox, so one recorded while Kafka is away is published later;
   // commits wake the relay at once, and its slow poll only covers a lost listener connection.
-  const publisher = createKafkaPublisher({ brokers: config.kafka.brokers, clientId: 'quire-audit', logger });
+  const publisher = createKafkaPublisher({ ...config.kafka, clientId: 'quire-audit', logger });
   const relay = new OutboxRelay({ pool, publisher, logger, idleDelayMs: 1_000 });
   const listener = new OutboxListener({
     url: config.postgres.url,

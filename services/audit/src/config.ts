@@ -1,20 +1,21 @@
 /** The Audit service's configuration: the one place that reads its environment. */
-import { baseEnv, envVar, jwtVerifyEnv, kafkaEnv, parseEnv, postgresEnv } from '@quire/kit';
+import {
+  baseEnv,
+  envVar,
+  jwtVerifyEnv,
+  kafkaEnv,
+  parseEnv,
+  positiveIntSetting,
+  postgresEnv,
+} from '@quire/kit';
 import { z } from 'zod';
 import { type CheckpointSettings, defaultCheckpointSettings } from './checkpoint-policy.js';
-
-const positive = (fallback: number) =>
-  z.coerce
-    .number('must be a whole number of at least 1')
-    .int('must be a whole number of at least 1')
-    .positive('must be a whole number of at least 1')
-    .default(fallback);
 
 /** When checkpoints are recorded; they are published on the audit topic. */
 const checkpointEnv = z
   .object({
-    [envVar.auditCheckpointEveryEntries]: positive(defaultCheckpointSettings.everyEntries),
-    [envVar.auditCheckpointEverySeconds]: positive(defaultCheckpointSettings.everyMs / 1000),
+    [envVar.auditCheckpointEveryEntries]: positiveIntSetting(defaultCheckpointSettings.everyEntries),
+    [envVar.auditCheckpointEverySeconds]: positiveIntSetting(defaultCheckpointSettings.everyMs / 1000),
   })
   .transform(
     (e): CheckpointSettings => ({

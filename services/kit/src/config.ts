@@ -19,7 +19,11 @@ export class ConfigError extends Error {
 }
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
-const positive = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const wholeNumber = 'must be a whole number of at least 1';
+/** A setting that is a whole number of at least 1, with its default; services use it for their own. */
+export const positiveIntSetting = (fallback: number) =>
+  z.coerce.number(wholeNumber).int(wholeNumber).positive(wholeNumber).default(fallback);
+const positive = positiveIntSetting;
 const bool = (fallback: boolean) => z.stringbool().default(fallback);
 const optionalUrl = z.url().optional();
 

@@ -6,6 +6,7 @@ import {
   jwtVerifyEnv,
   kafkaEnv,
   parseEnv,
+  positiveIntSetting,
   postgresEnv,
   redisEnv,
 } from '@quire/kit';
@@ -17,19 +18,12 @@ export interface UserSettings {
   lookup: FixedWindow;
 }
 
-const positive = (fallback: number) =>
-  z.coerce
-    .number('must be a whole number of at least 1')
-    .int('must be a whole number of at least 1')
-    .positive('must be a whole number of at least 1')
-    .default(fallback);
-
 // 30 a minute is far more than sharing needs by hand, and bounds guessing to 43,200 addresses a day
 // per account.
 const userEnv = z
   .object({
-    [envVar.userLookupMaxPerCaller]: positive(30),
-    [envVar.userLookupWindowSeconds]: positive(60),
+    [envVar.userLookupMaxPerCaller]: positiveIntSetting(30),
+    [envVar.userLookupWindowSeconds]: positiveIntSetting(60),
   })
   .transform(
     (e): UserSettings => ({

@@ -226,7 +226,10 @@ export function createApi(session: SessionStore, baseUrl = '') {
     audit: {
       entries: async (query: AuditQuery) =>
         (await authed(() => log.GET('/v1/audit/entries', { params: { query } }))).data,
-      verify: async () => (await authed(() => log.GET('/v1/audit/verify'))).data,
+      /** From the last matching checkpoint, or (`full`) every entry from the first. */
+      verify: async (full = false) =>
+        (await authed(() => log.GET('/v1/audit/verify', { params: { query: full ? { full: 'true' } : {} } })))
+          .data,
     },
   };
 }

@@ -74,4 +74,27 @@ describe('the audit page', () => {
       'The chain is broken at entry 7 (hash-mismatch); 7 entries checked from the first.',
     );
   });
+
+  it('walks every entry from the first when asked to verify every entry', async () => {
+    const asked: boolean[] = [];
+    renderWithApi(<AuditPage />, {
+      audit: {
+        entries: async () => ({ items: [] }),
+        verify: async (full?: boolean) => {
+          asked.push(full ?? false);
+          return {
+            valid: true,
+            checked: 2012,
+            head: { seq: 2012, hash: hash('e') },
+            mode: full ? 'full' : 'incremental',
+            from: 0,
+            checkpoints: { checked: 2, failed: 0 },
+          };
+        },
+      },
+    });
+    await userEvent.click(screen.getByRole('button', { name: 'Verify every entry' }));
+    expect(await screen.findByText(/The chain is intact: 2012 entries checked from the first/)).toBeTruthy();
+    expect(asked).toEqual([true]);
+  });
 });

@@ -8,7 +8,7 @@
 import { decodeCursor, encodeCursor, NotAllowedError, type Principal } from '@quire/kit';
 import type pg from 'pg';
 import { z } from 'zod';
-import { type DocumentRow, documentColumns, sharesOf, toStored, toView } from './document-model.js';
+import { type DocumentRow, type DocumentView, documentColumns, viewsOf } from './document-model.js';
 import type { DeletedDocumentView, DeletedFilter } from './schemas.js';
 
 /** deleted_at in microseconds since the epoch (as text, to keep every digit) and the id. */
@@ -44,14 +44,11 @@ export async function listDeletedDocuments(
     values,
   );
   const page = rows.slice(0, filter.limit);
-  const shares = await sharesOf(
-    pool,
-    page.map((r) => r.id),
-  );
+  const views = await viewsOf(pool, page);
   const last = page.at(-1);
   return {
-    items: page.map((r) => ({
-      ...toView(toStored(r, shares.get(r.id) ?? [])),
+    items: page.map((r, i) => ({
+      ...(views[i] as DocumentView),
       deletedAt: r.deleted_at.toISOString(),
       restorableUntil: r.restorable_until.toISOString(),
     })),

@@ -2,14 +2,7 @@
 import { decodeCursor, encodeCursor, type Principal } from '@quire/kit';
 import type pg from 'pg';
 import { z } from 'zod';
-import {
-  type DocumentRow,
-  type DocumentView,
-  documentColumns,
-  sharesOf,
-  toStored,
-  toView,
-} from './document-model.js';
+import { type DocumentRow, type DocumentView, documentColumns, viewsOf } from './document-model.js';
 import type { ListFilter } from './schemas.js';
 
 /** created_at in microseconds since the epoch (as text, to keep every digit) and the id. */
@@ -52,13 +45,9 @@ export async function listDocuments(
     values,
   );
   const page = rows.slice(0, filter.limit);
-  const shares = await sharesOf(
-    pool,
-    page.map((r) => r.id),
-  );
   const last = page.at(-1);
   return {
-    items: page.map((r) => toView(toStored(r, shares.get(r.id) ?? []))),
+    items: await viewsOf(pool, page),
     ...(rows.length > filter.limit && last ? { nextCursor: encodeCursor([last.created_us, last.id]) } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import { ConfigError } from '@quire/kit';
+import { configProblems } from '@quire/kit/testing';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.js';
 
@@ -10,15 +10,7 @@ const required = {
   QUIRE_AUTH_JWKS_URL: 'https://auth:8080/.well-known/jwks.json',
 };
 
-const problemsOf = (env: Record<string, string>): readonly string[] => {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error('the configuration was accepted');
-};
+const problemsOf = (env: Record<string, string>) => configProblems(loadConfig, env);
 
 describe('the User service configuration', () => {
   it('needs the database, Redis, Kafka and the JWKS URL, and lists every one missing', () => {

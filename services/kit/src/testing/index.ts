@@ -1,6 +1,7 @@
 /** Helpers for the services' tests: a cuttable TCP proxy, a token issuer, test topics, silent loggers and unique names. */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
+import { ConfigError } from '../config.js';
 import { createLogger } from '../logger.js';
 
 export { downloadFetch } from './download-fetch.js';
@@ -22,4 +23,18 @@ export function testSetting(name: string): string {
   if (!value)
     throw new Error(`${name} is not set: start the local stack (make stack-up), which writes .run/env`);
   return value;
+}
+
+/** The problems a service's config loader names for `env`; fails the test when it accepts `env`. */
+export function configProblems(
+  load: (env: Record<string, string | undefined>) => unknown,
+  env: Record<string, string>,
+): readonly string[] {
+  try {
+    load(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('the configuration was accepted');
 }

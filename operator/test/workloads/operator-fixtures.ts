@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
-import { stackSetting, waitFor } from '@quire/dev';
+import { createTestNamespace, stackSetting, type TestNamespace, waitFor } from '@quire/dev';
 import { defaultTopicSpecs, platformCrd } from '../../src/api/index.js';
 import { type Operator, startOperator } from '../../src/reconcile/platform-operator.js';
 import { platformKind } from '../../src/render/kinds.js';
@@ -84,6 +84,32 @@ export async function startTestOperator(namespace: string): Promise<Operator & {
     metrics,
   });
   return { ...operator, metrics };
+}
+
+/** A test file's own namespace and the operator watching it; `close` stops the operator, then deletes it. */
+export interface OperatedNamespace {
+  readonly ns: TestNamespace;
+  readonly operator: Awaited<ReturnType<typeof startTestOperator>>;
+  close(): Promise<void>;
+}
+
+/**
+ * Where each workload test file starts: the Platform CRD, a namespace enforcing the `restricted` Pod
+ * Security level (the operator's pods must pass it), the sample Secrets, and an operator watching it.
+ */
+export async function operatedNamespace(prefix: string): Promise<OperatedNamespace> {
+  await ensurePlatformCrd();
+  const ns = await createTestNamespace(prefix, { 'pod-security.kubernetes.io/enforce': 'restricted' });
+  await createSampleSecrets(ns.name);
+  const operator = await startTestOperator(ns.name);
+  return {
+    ns,
+    operator,
+    close: async () => {
+      await stopTestOperator(operator, ns.name);
+      await ns.dispose();
+    },
+  };
 }
 
 /** Writes (POST, PUT, PATCH, DELETE) the operator has sent so far. */

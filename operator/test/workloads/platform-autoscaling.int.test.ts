@@ -3,7 +3,7 @@
 // it only keeps the count within the bounds). The switch must not let the Deployment fall back to
 // one replica, as it would were `spec.replicas` simply dropped from the operator's apply.
 
-import { createTestNamespace, type TestNamespace, waitFor } from '@quire/dev';
+import { type TestNamespace, waitFor } from '@quire/dev';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replicasHandoff } from '../../src/reconcile/workloads.js';
 import { horizontalPodAutoscalerKind } from '../../src/render/kinds.js';
@@ -11,14 +11,12 @@ import { ownersOf } from '../../src/runtime/field-handoff.js';
 import { type KubeObject, kinds } from '../../src/runtime/resource-kind.js';
 import {
   applyPlatform,
-  createSampleSecrets,
-  ensurePlatformCrd,
   getObject,
+  operatedNamespace,
   patchPlatformSpec,
   settled,
   sleep,
-  startTestOperator,
-  stopTestOperator,
+  type startTestOperator,
   waitForCondition,
 } from './operator-fixtures.js';
 
@@ -29,21 +27,18 @@ const caughtUp = (p: KubeObject) =>
 describe('a service switched between fixed replicas and autoscaling', () => {
   let ns: TestNamespace;
   let operator: Awaited<ReturnType<typeof startTestOperator>>;
+  let close: (() => Promise<void>) | undefined;
   const document = () => getObject(kinds.deployment, ns.name, 'quire-document');
 
   beforeAll(async () => {
-    await ensurePlatformCrd();
-    ns = await createTestNamespace('autoscaling');
-    await createSampleSecrets(ns.name);
-    operator = await startTestOperator(ns.name);
+    ({ ns, operator, close } = await operatedNamespace('autoscaling'));
     await applyPlatform(ns.name, (m) => {
       m.spec.services = { ...m.spec.services, document: { replicas: 4 } };
     });
     await waitForCondition(ns.name, 'quire', 'Ready', 'True', { timeoutMs: 120_000 });
   });
   afterAll(async () => {
-    await stopTestOperator(operator, ns?.name);
-    await ns?.dispose();
+    await close?.();
   });
 
   it('keeps the replica count through the switch to autoscaling, and leaves the field to others', async () => {

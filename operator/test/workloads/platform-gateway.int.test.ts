@@ -2,38 +2,26 @@
 // as the upstream project publishes them), a Platform with spec.gateway gets one HTTPRoute per routed
 // service and one for the web app, which the API server admits against the CRDs' own validation;
 // removing spec.gateway prunes them.
-import { createTestNamespace, type TestNamespace, waitFor } from '@quire/dev';
+import { type TestNamespace, waitFor } from '@quire/dev';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpRouteKind } from '../../src/render/kinds.js';
 import { installGatewayApi } from './gateway-api.js';
-import {
-  applyPlatform,
-  createSampleSecrets,
-  ensurePlatformCrd,
-  listObjects,
-  startTestOperator,
-  stopTestOperator,
-  waitForCondition,
-} from './operator-fixtures.js';
+import { applyPlatform, listObjects, operatedNamespace, waitForCondition } from './operator-fixtures.js';
 
 describe('a Platform routed from a Gateway', () => {
   let ns: TestNamespace;
-  let operator: Awaited<ReturnType<typeof startTestOperator>>;
+  let close: (() => Promise<void>) | undefined;
   const gateway = {
     parentRef: { name: 'public', namespace: 'gateway-system', sectionName: 'https' },
     hostnames: ['docs.example.com'],
   };
 
   beforeAll(async () => {
-    await ensurePlatformCrd();
     await installGatewayApi();
-    ns = await createTestNamespace('gateway', { 'pod-security.kubernetes.io/enforce': 'restricted' });
-    await createSampleSecrets(ns.name);
-    operator = await startTestOperator(ns.name);
+    ({ ns, close } = await operatedNamespace('gateway'));
   });
   afterAll(async () => {
-    await stopTestOperator(operator, ns?.name);
-    await ns?.dispose();
+    await close?.();
   });
 
   it('gets one HTTPRoute per service with public paths and one for the web app, admitted by the Gateway API validation, and loses them without spec.gateway', async () => {

@@ -1,7 +1,7 @@
 // quire_platform_condition on the operator's real /metrics endpoint: it follows the conditions the
 // operator writes to a real Platform (Ready, then ReconciliationPaused when paused), and the
 // Platform's series are gone once the Platform is deleted.
-import { createTestNamespace, type TestNamespace, waitFor } from '@quire/dev';
+import { type TestNamespace, waitFor } from '@quire/dev';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { platformKind } from '../../src/render/kinds.js';
 import { resourcePath } from '../../src/runtime/resource-kind.js';
@@ -9,12 +9,10 @@ import type { Status } from '../../src/runtime/status-writer.js';
 import {
   applyPlatform,
   client,
-  createSampleSecrets,
-  ensurePlatformCrd,
   getObject,
+  operatedNamespace,
   patchPlatformSpec,
-  startTestOperator,
-  stopTestOperator,
+  type startTestOperator,
   waitForCondition,
 } from './operator-fixtures.js';
 
@@ -63,16 +61,13 @@ function metricMatchesStatus(operator: Operator, namespace: string): Promise<Rec
 describe('the Platform condition metric on /metrics', () => {
   let ns: TestNamespace;
   let operator: Operator;
+  let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    await ensurePlatformCrd();
-    ns = await createTestNamespace('metrics', { 'pod-security.kubernetes.io/enforce': 'restricted' });
-    await createSampleSecrets(ns.name);
-    operator = await startTestOperator(ns.name);
+    ({ ns, operator, close } = await operatedNamespace('metrics'));
   });
   afterAll(async () => {
-    await stopTestOperator(operator, ns?.name);
-    await ns?.dispose();
+    await close?.();
   });
 
   it('reports each condition the operator wrote, follows a pause, and drops the Platform once it is deleted', async () => {

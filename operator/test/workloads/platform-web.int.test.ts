@@ -3,20 +3,17 @@
 // routes `/` to its Service, next to the services' routes, which stay as they were; disabling the web
 // app removes every object of it and the status stops counting it.
 
-import { createTestNamespace, type TestNamespace, waitFor } from '@quire/dev';
+import { type TestNamespace, waitFor } from '@quire/dev';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpRouteKind, nodeKind, podKind } from '../../src/render/kinds.js';
 import { kinds } from '../../src/runtime/resource-kind.js';
 import { installGatewayApi } from './gateway-api.js';
 import {
   applyPlatform,
-  createSampleSecrets,
-  ensurePlatformCrd,
   getObject,
   listObjects,
+  operatedNamespace,
   patchPlatformSpec,
-  startTestOperator,
-  stopTestOperator,
   waitForCondition,
 } from './operator-fixtures.js';
 
@@ -37,22 +34,18 @@ const webKinds = [
 
 describe('a Platform running the web app', () => {
   let ns: TestNamespace;
-  let operator: Awaited<ReturnType<typeof startTestOperator>>;
+  let close: (() => Promise<void>) | undefined;
   const gateway = {
     parentRef: { name: 'public', namespace: 'gateway-system' },
     hostnames: ['docs.example.com'],
   };
 
   beforeAll(async () => {
-    await ensurePlatformCrd();
     await installGatewayApi();
-    ns = await createTestNamespace('web', { 'pod-security.kubernetes.io/enforce': 'restricted' });
-    await createSampleSecrets(ns.name);
-    operator = await startTestOperator(ns.name);
+    ({ ns, close } = await operatedNamespace('web'));
   });
   afterAll(async () => {
-    await stopTestOperator(operator, ns?.name);
-    await ns?.dispose();
+    await close?.();
   });
 
   it('spreads its pods over the three zones and routes / to it, leaving the services their own prefixes', async () => {

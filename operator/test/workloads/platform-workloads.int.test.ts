@@ -2,7 +2,7 @@
 // controllers; kwok nodes in three zones), by the operator running in-process and watching only the
 // test's namespace, which enforces the PodSecurity `restricted` profile.
 
-import { createTestNamespace, type TestNamespace, waitFor } from '@quire/dev';
+import { type TestNamespace, waitFor } from '@quire/dev';
 import { serviceCatalogue, serviceNames } from '@quire/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeKind, platformKind, podKind } from '../../src/render/kinds.js';
@@ -11,16 +11,14 @@ import { type KubeObject, kinds, resourcePath } from '../../src/runtime/resource
 import {
   applyPlatform,
   client,
-  createSampleSecrets,
-  ensurePlatformCrd,
   getObject,
   kubectl,
   listObjects,
+  operatedNamespace,
   patchPlatformSpec,
   settled,
   sleep,
-  startTestOperator,
-  stopTestOperator,
+  type startTestOperator,
   waitForCondition,
 } from './operator-fixtures.js';
 
@@ -33,17 +31,14 @@ const replicasOf = (d: KubeObject | undefined) => (d?.spec as { replicas?: numbe
 describe('a Platform reconciled into its workloads', () => {
   let ns: TestNamespace;
   let operator: Awaited<ReturnType<typeof startTestOperator>>;
+  let close: (() => Promise<void>) | undefined;
   const deployment = (service: string) => getObject(kinds.deployment, ns.name, `quire-${service}`);
 
   beforeAll(async () => {
-    await ensurePlatformCrd();
-    ns = await createTestNamespace('workloads', { 'pod-security.kubernetes.io/enforce': 'restricted' });
-    await createSampleSecrets(ns.name);
-    operator = await startTestOperator(ns.name);
+    ({ ns, operator, close } = await operatedNamespace('workloads'));
   });
   afterAll(async () => {
-    await stopTestOperator(operator, ns?.name);
-    await ns?.dispose();
+    await close?.();
   });
 
   it('becomes Ready within seconds of applying the minimal sample, as kubectl wait sees it', async () => {

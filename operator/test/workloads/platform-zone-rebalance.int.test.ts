@@ -5,7 +5,7 @@
 // The test makes the ReplicaSet's choice certain with the pod-deletion-cost annotation on the one pod
 // of a single-pod zone: the same choice its node ranking may make on its own.
 
-import { createTestNamespace, type TestNamespace, waitFor } from '@quire/dev';
+import { type TestNamespace, waitFor } from '@quire/dev';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeKind, podKind } from '../../src/render/kinds.js';
 import { selectorLabels } from '../../src/render/labels.js';
@@ -13,12 +13,9 @@ import { type KubeObject, kinds, resourcePath } from '../../src/runtime/resource
 import {
   applyPlatform,
   client,
-  createSampleSecrets,
-  ensurePlatformCrd,
   listObjects,
+  operatedNamespace,
   patchPlatformSpec,
-  startTestOperator,
-  stopTestOperator,
   waitForCondition,
 } from './operator-fixtures.js';
 
@@ -46,21 +43,17 @@ const counts = (byZone: Map<string, KubeObject[]>) =>
 
 describe('a service scaled down into an uneven spread over the zones', () => {
   let ns: TestNamespace;
-  let operator: Awaited<ReturnType<typeof startTestOperator>>;
+  let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    await ensurePlatformCrd();
-    ns = await createTestNamespace('rebalance', { 'pod-security.kubernetes.io/enforce': 'restricted' });
-    await createSampleSecrets(ns.name);
-    operator = await startTestOperator(ns.name);
+    ({ ns, close } = await operatedNamespace('rebalance'));
     await applyPlatform(ns.name, (m) => {
       m.spec.services = { ...m.spec.services, document: { replicas: 4 } };
     });
     await waitForCondition(ns.name, 'quire', 'Ready', 'True', { timeoutMs: 120_000 });
   });
   afterAll(async () => {
-    await stopTestOperator(operator, ns?.name);
-    await ns?.dispose();
+    await close?.();
   });
 
   it('evicts one pod of the crowded zone and becomes Ready with one document pod per zone', async () => {

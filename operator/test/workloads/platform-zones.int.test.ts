@@ -3,7 +3,7 @@
 // missing zone's share of pods Pending rather than pile it onto the other zones, and become Ready
 // again, evenly spread, once the nodes are back. The nodes are restored whatever happens.
 
-import { createTestNamespace, type TestNamespace, waitFor } from '@quire/dev';
+import { type TestNamespace, waitFor } from '@quire/dev';
 import { serviceNames } from '@quire/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeKind, podKind } from '../../src/render/kinds.js';
@@ -14,12 +14,9 @@ import type { Status } from '../../src/runtime/status-writer.js';
 import {
   applyPlatform,
   client,
-  createSampleSecrets,
-  ensurePlatformCrd,
   getObject,
   listObjects,
-  startTestOperator,
-  stopTestOperator,
+  operatedNamespace,
   waitForCondition,
 } from './operator-fixtures.js';
 
@@ -87,14 +84,11 @@ async function spread(namespace: string): Promise<Record<string, Record<string, 
 
 describe('a Platform that loses the nodes of one zone', () => {
   let ns: TestNamespace;
-  let operator: Awaited<ReturnType<typeof startTestOperator>>;
+  let close: (() => Promise<void>) | undefined;
   let zoneC: KubeObject[] = [];
 
   beforeAll(async () => {
-    await ensurePlatformCrd();
-    ns = await createTestNamespace('zones', { 'pod-security.kubernetes.io/enforce': 'restricted' });
-    await createSampleSecrets(ns.name);
-    operator = await startTestOperator(ns.name);
+    ({ ns, close } = await operatedNamespace('zones'));
     await applyPlatform(ns.name);
     await waitForCondition(ns.name, 'quire', 'Ready', 'True');
     zoneC = await listObjects(nodeKind, undefined, `${zoneLabel}=zone-c,platform.quire.dev/pool=zone-c`);
@@ -102,8 +96,7 @@ describe('a Platform that loses the nodes of one zone', () => {
   });
   afterAll(async () => {
     await restoreNodes(zoneC);
-    await stopTestOperator(operator, ns?.name);
-    await ns?.dispose();
+    await close?.();
   });
 
   it("reports Stalled with the zone and the fix, keeps that zone's share Pending, and recovers when the nodes return", async () => {

@@ -7,7 +7,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { DeletedDocumentView } from '../api/api.ts';
 import { ApiError, messageOf } from '../api/problem.ts';
 import { useApi } from '../ui/api-context.tsx';
-import { EmptyState, ErrorState, Loading } from '../ui/page-state.tsx';
+import { EmptyState, ErrorState, Loading, LoadMore } from '../ui/page-state.tsx';
 import { usePageHeading } from '../ui/use-page-title.ts';
 import { timeLeft } from './trash/time-left.ts';
 
@@ -133,13 +133,7 @@ export function TrashPage() {
           ))}
         </ul>
       )}
-      {nextCursor && !loadError && (
-        <nav className="pager" aria-label="Pages">
-          <button type="button" onClick={() => void load(nextCursor)}>
-            Load more
-          </button>
-        </nav>
-      )}
+      {nextCursor && !loadError && <LoadMore onLoad={() => void load(nextCursor)} />}
     </>
   );
 }

@@ -35,3 +35,14 @@ export function ErrorState({ message, onRetry }: { message: string; onRetry?: ()
     </div>
   );
 }
+
+/** The pager of a list read a page at a time from a cursor: one button that appends the next page. */
+export function LoadMore({ onLoad }: { onLoad: () => void }) {
+  return (
+    <nav className="pager" aria-label="Pages">
+      <button type="button" onClick={onLoad}>
+        Load more
+      </button>
+    </nav>
+  );
+}
